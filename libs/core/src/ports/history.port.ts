@@ -1,0 +1,48 @@
+/** A chat message as kept in history. */
+export interface HistoryRecord {
+  messageId: string;
+  type: number;
+  conversationId: string;
+  senderId: string;
+  receiverId?: string;
+  groupId?: string;
+  /** Users who may read it directly (1:1: both ends); group messages are reached through membership. */
+  participants: string[];
+  body: string;
+  createdAt: number;
+  recalled?: boolean;
+}
+
+export interface HistoryPageQuery {
+  conversationId: string;
+  /** Exclusive cursor: a messageId; newer-first paging continues below it. */
+  before?: string;
+  limit: number;
+}
+
+/** Which conversations a caller may read: their own 1:1s (by participant) and the groups they are in. */
+export interface HistoryScope {
+  userId: string;
+  groupIds: string[];
+}
+
+export interface HistorySearchQuery {
+  scope: HistoryScope;
+  text: string;
+  conversationId?: string;
+  limit: number;
+}
+
+export interface HistoryStore {
+  /** Idempotent by messageId. */
+  index(records: HistoryRecord[]): Promise<void>;
+  /** Newest first. */
+  page(query: HistoryPageQuery): Promise<HistoryRecord[]>;
+  /** Full-text search within the scope, best match first. */
+  search(query: HistorySearchQuery): Promise<HistoryRecord[]>;
+  /** The latest message of each conversation in scope, most recent conversation first. */
+  latestPerConversation(scope: HistoryScope, limit: number): Promise<HistoryRecord[]>;
+  ping(): Promise<void>;
+}
+
+export const HISTORY_STORE = Symbol('HistoryStore');

@@ -1,0 +1,54 @@
+/** A sequence number given to one recipient for one message. */
+export interface SeqAllocation {
+  userId: string;
+  seq: number;
+}
+
+export interface InboxWrite extends SeqAllocation {
+  /** Opaque serialized message (without seq). */
+  payload: string;
+  createdAt: number;
+}
+
+export interface StoredInboxEntry {
+  seq: number;
+  /** `null` for a burnt sequence number. */
+  payload: string | null;
+  createdAt: number;
+}
+
+export interface InboxRead {
+  entries: StoredInboxEntry[];
+  /** Allocated, not yet written, not burnt: the client must wait and ask again. */
+  pending: number[];
+  headSeq: number;
+  watermark: number;
+  hasMore: boolean;
+}
+
+/**
+ * The offline inbox and its sequence numbers (DESIGN §3–4). A user's seq is allocated here and each allocated seq
+ * ends as exactly one of: an entry written by the offline consumer, or a burnt placeholder. Until then it is pending.
+ * A pending seq whose publish was never confirmed becomes burnt once its deadline passes (dispatch died or the
+ * broker refused it); a confirmed one stays pending until the consumer writes it, however long that takes.
+ */
+export interface InboxStore {
+  /** Next seq of each user (one per occurrence, in order), marked pending until `inflightDeadline` (epoch ms). */
+  allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]>;
+  /** The broker holds the message: these seqs will be written, never reaped. */
+  confirm(allocations: SeqAllocation[]): Promise<void>;
+  /** The message will never be written: turn these seqs into burnt placeholders. */
+  burn(allocations: SeqAllocation[]): Promise<void>;
+  /**
+   * Write entries (idempotent). An entry at or below the user's watermark, already present or already burnt is
+   * skipped. Returns how many were written.
+   */
+  append(writes: InboxWrite[]): Promise<number>;
+  /** Entries after `afterSeq` in order, at most `limit`; reaps unconfirmed pending seqs past their deadline. */
+  read(userId: string, afterSeq: number, limit: number): Promise<InboxRead>;
+  /** Acknowledge every seq ≤ `seq` (clamped to the head): drop them and move the watermark. */
+  ack(userId: string, seq: number): Promise<{ watermark: number }>;
+  ping(): Promise<void>;
+}
+
+export const INBOX_STORE = Symbol('InboxStore');

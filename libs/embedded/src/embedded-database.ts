@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * The embedded engine's own SQLite file: inbox, sequences, dedup, revocations and history. It is separate from the
+ * relational store so that its statements, all synchronous and short, never interleave with a TypeORM transaction.
+ * Each schema step runs once, tracked in `user_version`.
+ */
+const SCHEMA_STEPS: string[] = [
+  `CREATE TABLE inbox_sequence (user_id TEXT PRIMARY KEY, head INTEGER NOT NULL DEFAULT 0, watermark INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE inbox_entry (user_id TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+   CREATE INDEX inbox_entry_created ON inbox_entry (created_at);
+   CREATE TABLE inbox_pending (user_id TEXT NOT NULL, seq INTEGER NOT NULL, deadline INTEGER, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+   CREATE TABLE send_dedup (sender_id TEXT NOT NULL, client_msg_id TEXT NOT NULL, result TEXT, expires_at INTEGER NOT NULL, PRIMARY KEY (sender_id, client_msg_id)) WITHOUT ROWID;
+   CREATE TABLE revoked_token (token_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE TABLE history (rowid INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, conversation_id TEXT NOT NULL, type INTEGER NOT NULL,
+     sender_id TEXT NOT NULL, receiver_id TEXT, group_id TEXT, participants TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, recalled INTEGER NOT NULL DEFAULT 0);
+   CREATE INDEX history_conversation ON history (conversation_id, message_id);
+   CREATE TABLE history_participant (message_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (user_id, message_id)) WITHOUT ROWID;
+   CREATE VIRTUAL TABLE history_fts USING fts5(body, content='history', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+   CREATE TRIGGER history_ai AFTER INSERT ON history BEGIN INSERT INTO history_fts(rowid, body) VALUES (new.rowid, new.body); END;
+   CREATE TRIGGER history_au AFTER UPDATE OF body ON history BEGIN
+     INSERT INTO history_fts(history_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+     INSERT INTO history_fts(rowid, body) VALUES (new.rowid, new.body);
+   END;`,
+];
+
+export class EmbeddedDatabase {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (let step = current; step < SCHEMA_STEPS.length; step++) {
+      this.db.transaction(() => {
+        this.db.exec(SCHEMA_STEPS[step]);
+        this.db.pragma(`user_version = ${step + 1}`);
+      })();
+    }
+  }
+
+  ping(): void {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,118 @@
+import { HistoryPageQuery, HistoryRecord, HistoryScope, HistorySearchQuery, HistoryStore } from '@app/core';
+import type { Statement } from 'better-sqlite3';
+import { EmbeddedDatabase } from './embedded-database';
+
+interface HistoryRow {
+  message_id: string;
+  conversation_id: string;
+  type: number;
+  sender_id: string;
+  receiver_id: string | null;
+  group_id: string | null;
+  participants: string;
+  body: string;
+  created_at: number;
+  recalled: number;
+}
+
+const SCOPE = `(EXISTS (SELECT 1 FROM history_participant p WHERE p.user_id = @userId AND p.message_id = h.message_id)
+  OR h.group_id IN (SELECT value FROM json_each(@groupIds)))`;
+
+/** History and full-text search on SQLite FTS5 (unicode61 tokenizer, diacritics folded). */
+export class SqliteHistoryStore implements HistoryStore {
+  private readonly st: Record<string, Statement>;
+
+  constructor(private readonly database: EmbeddedDatabase) {
+    const db = database.db;
+    this.st = {
+      insert: db.prepare(
+        `INSERT OR IGNORE INTO history (message_id, conversation_id, type, sender_id, receiver_id, group_id, participants, body, created_at)
+         VALUES (@messageId, @conversationId, @type, @senderId, @receiverId, @groupId, @participants, @body, @createdAt)`,
+      ),
+      insertParticipant: db.prepare('INSERT OR IGNORE INTO history_participant (message_id, user_id) VALUES (?, ?)'),
+      page: db.prepare(
+        `SELECT * FROM history h WHERE conversation_id = @conversationId AND (@before IS NULL OR message_id < @before)
+         ORDER BY message_id DESC LIMIT @limit`,
+      ),
+      search: db.prepare(
+        `SELECT h.* FROM history_fts f JOIN history h ON h.rowid = f.rowid
+         WHERE history_fts MATCH @match AND h.recalled = 0 AND ${SCOPE}
+           AND (@conversationId IS NULL OR h.conversation_id = @conversationId)
+         ORDER BY f.rank LIMIT @limit`,
+      ),
+      latest: db.prepare(
+        `SELECT h.* FROM history h JOIN (
+           SELECT conversation_id, MAX(message_id) AS last_id FROM history h WHERE ${SCOPE} GROUP BY conversation_id
+         ) l ON h.message_id = l.last_id
+         ORDER BY h.created_at DESC, h.message_id DESC LIMIT @limit`,
+      ),
+    };
+  }
+
+  async index(records: HistoryRecord[]): Promise<void> {
+    this.database.db.transaction(() => {
+      for (const r of records) {
+        const inserted = this.st.insert.run({
+          ...r,
+          receiverId: r.receiverId ?? null,
+          groupId: r.groupId ?? null,
+          participants: JSON.stringify(r.participants),
+        }).changes;
+        if (inserted) r.participants.forEach((p) => this.st.insertParticipant.run(r.messageId, p));
+      }
+    })();
+  }
+
+  async page(query: HistoryPageQuery): Promise<HistoryRecord[]> {
+    const rows = this.st.page.all({ conversationId: query.conversationId, before: query.before ?? null, limit: query.limit });
+    return (rows as HistoryRow[]).map(toRecord);
+  }
+
+  async search(query: HistorySearchQuery): Promise<HistoryRecord[]> {
+    const match = toFtsMatch(query.text);
+    if (!match) return [];
+    const rows = this.st.search.all({
+      match,
+      userId: query.scope.userId,
+      groupIds: JSON.stringify(query.scope.groupIds),
+      conversationId: query.conversationId ?? null,
+      limit: query.limit,
+    });
+    return (rows as HistoryRow[]).map(toRecord);
+  }
+
+  async latestPerConversation(scope: HistoryScope, limit: number): Promise<HistoryRecord[]> {
+    const rows = this.st.latest.all({ userId: scope.userId, groupIds: JSON.stringify(scope.groupIds), limit });
+    return (rows as HistoryRow[]).map(toRecord);
+  }
+
+  async ping(): Promise<void> {
+    this.database.ping();
+  }
+}
+
+/** User text becomes a conjunction of quoted terms, so FTS5 operators in it are plain words. */
+export function toFtsMatch(text: string): string {
+  return text
+    .split(/[\s"]+/u)
+    .map((t) => t.trim())
+    .filter((t) => /[\p{L}\p{N}]/u.test(t))
+    .map((t) => `"${t}"`)
+    .join(' ');
+}
+
+function toRecord(row: HistoryRow): HistoryRecord {
+  const record: HistoryRecord = {
+    messageId: row.message_id,
+    type: row.type,
+    conversationId: row.conversation_id,
+    senderId: row.sender_id,
+    participants: JSON.parse(row.participants) as string[],
+    body: row.body,
+    createdAt: row.created_at,
+  };
+  if (row.receiver_id !== null) record.receiverId = row.receiver_id;
+  if (row.group_id !== null) record.groupId = row.group_id;
+  if (row.recalled) record.recalled = true;
+  return record;
+}

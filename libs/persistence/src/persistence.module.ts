@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions, RelationalStoreConfig } from './data-source-options';
+import { SocialGraphRepository } from './repositories/social-graph.repository';
+import { UsersRepository } from './repositories/users.repository';
+
+export const RELATIONAL_STORE_CONFIG = Symbol('RelationalStoreConfig');
+
+@Module({})
+export class PersistenceModule {
+  static forRoot(config: RelationalStoreConfig): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 })],
+      providers: [UsersRepository, SocialGraphRepository],
+      exports: [UsersRepository, SocialGraphRepository],
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import { PushMessage } from './messages';
+
+/** REST answer shapes of DESIGN §9, shared by the server's DTOs and the SDK. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  nickname: string;
+}
+
+export interface NodeAddress {
+  id: string;
+  url: string;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  expiresIn: number;
+  user: PublicUser;
+  node: NodeAddress;
+}
+
+export interface SendMessageResponse {
+  messageId: string;
+  seq: number;
+  conversationId: string;
+  createdAt: string;
+}
+
+export type Recipient = { userId: string; groupId?: never } | { groupId: string; userId?: never };
+
+export interface SendMessageRequest {
+  to: Recipient;
+  body: string;
+  clientMsgId: string;
+}
+
+export interface InboxPage {
+  /** Entries after `after`, in seq order; burnt sequence numbers appear as type 214 entries. */
+  entries: PushMessage[];
+  /** Sequence numbers after `after` that are allocated but not yet written: retry later, do not skip them. */
+  pending: number[];
+  /** Highest seq allocated in this inbox. */
+  headSeq: number;
+  /** Highest seq acknowledged. */
+  watermark: number;
+  /** More entries exist after the last one returned. */
+  hasMore: boolean;
+}
+
+export interface StoredMessageView {
+  messageId: string;
+  type: number;
+  conversationId: string;
+  senderId: string;
+  receiverId?: string;
+  groupId?: string;
+  body: string;
+  createdAt: string;
+  recalled?: boolean;
+}
+
+export interface HistoryPage {
+  items: StoredMessageView[];
+  /** Pass as `before` to get the next (older) page; absent on the last page. */
+  nextBefore?: string;
+}
+
+export interface ConversationSummary {
+  conversationId: string;
+  peerId?: string;
+  groupId?: string;
+  lastMessage: StoredMessageView;
+}
+
+export interface FriendRequestView {
+  id: string;
+  fromUserId: string;
+  toUserId: string;
+  message?: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  createdAt: string;
+}
+
+export interface ApiErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string | string[];
+  requestId?: string;
+  details?: unknown;
+}

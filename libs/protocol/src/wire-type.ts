@@ -1,0 +1,26 @@
+/**
+ * Numeric wire types carried by every pushed message (DESIGN §6). This is the one place they are defined;
+ * the README's wire-type table mirrors it.
+ */
+export enum WireType {
+  FriendMessage = 101,
+  GroupMessage = 102,
+  Connected = 201,
+  ConnectionError = 202,
+  FriendRequestReceived = 203,
+  GroupJoinRequestReceived = 204,
+  FriendRequestAccepted = 205,
+  GroupJoinApproved = 206,
+  RequestRejected = 207,
+  MessageRecalled = 208,
+  ReadReceipt = 209,
+  SystemNotice = 210,
+  Kicked = 211,
+  Typing = 212,
+  Presence = 213,
+  /** Placeholder for an inbox sequence number that was allocated but will never carry a message. */
+  SequenceBurnt = 214,
+}
+
+/** Types that are chat content: they go to history and search. */
+export const CHAT_TYPES: ReadonlySet<WireType> = new Set([WireType.FriendMessage, WireType.GroupMessage]);

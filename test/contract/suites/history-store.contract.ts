@@ -1,0 +1,106 @@
+import { HistoryRecord, HistoryStore, newTimeOrderedId } from '@app/core';
+import { directConversationId, groupConversationId, WireType } from '@app/protocol';
+
+export interface HistoryStoreHarness {
+  create(): Promise<HistoryStore>;
+  close(): Promise<void>;
+}
+
+/** Every HistoryStore adapter: idempotent indexing, newest-first pages, search limited to the caller's scope. */
+export function historyStoreContract(harness: HistoryStoreHarness): void {
+  let store: HistoryStore;
+  const uid = (p: string) => `${p}-${newTimeOrderedId()}`;
+  let t = Date.now();
+
+  function direct(from: string, to: string, body: string): HistoryRecord {
+    return {
+      messageId: newTimeOrderedId(),
+      type: WireType.FriendMessage,
+      conversationId: directConversationId(from, to),
+      senderId: from,
+      receiverId: to,
+      participants: [from, to],
+      body,
+      createdAt: ++t,
+    };
+  }
+  function group(from: string, groupId: string, body: string): HistoryRecord {
+    return {
+      messageId: newTimeOrderedId(),
+      type: WireType.GroupMessage,
+      conversationId: groupConversationId(groupId),
+      senderId: from,
+      groupId,
+      participants: [],
+      body,
+      createdAt: ++t,
+    };
+  }
+
+  beforeAll(async () => {
+    store = await harness.create();
+  });
+  afterAll(() => harness.close());
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('pages a conversation newest first with a messageId cursor', async () => {
+    const [a, b] = [uid('a'), uid('b')];
+    const records = Array.from({ length: 5 }, (_, i) => direct(i % 2 ? b : a, i % 2 ? a : b, `message ${i}`));
+    await store.index(records);
+    const conversationId = directConversationId(a, b);
+    const first = await store.page({ conversationId, limit: 3 });
+    expect(first.map((r) => r.body)).toEqual(['message 4', 'message 3', 'message 2']);
+    const second = await store.page({ conversationId, limit: 3, before: first[2].messageId });
+    expect(second.map((r) => r.body)).toEqual(['message 1', 'message 0']);
+    expect(second[1]).toEqual(records[0]);
+  });
+
+  it('indexes idempotently by messageId', async () => {
+    const [a, b] = [uid('a'), uid('b')];
+    const r = direct(a, b, 'only once');
+    await store.index([r]);
+    await store.index([r, r]);
+    expect(await store.page({ conversationId: r.conversationId, limit: 10 })).toHaveLength(1);
+  });
+
+  it('searches only the caller’s own conversations and groups', async () => {
+    const [a, b, c, g, other] = [uid('a'), uid('b'), uid('c'), uid('g'), uid('g')];
+    const word = `zebra${Date.now()}`;
+    const mine = direct(a, b, `a ${word} crossed`);
+    const theirs = direct(b, c, `another ${word} here`);
+    const inMyGroup = group(b, g, `group ${word}`);
+    const inOtherGroup = group(c, other, `secret ${word}`);
+    await store.index([mine, theirs, inMyGroup, inOtherGroup]);
+    const hits = await store.search({ scope: { userId: a, groupIds: [g] }, text: word, limit: 10 });
+    expect(hits.map((h) => h.messageId).sort()).toEqual([mine.messageId, inMyGroup.messageId].sort());
+    const onlyGroup = await store.search({
+      scope: { userId: a, groupIds: [g] },
+      text: word,
+      conversationId: groupConversationId(g),
+      limit: 10,
+    });
+    expect(onlyGroup.map((h) => h.messageId)).toEqual([inMyGroup.messageId]);
+    expect(await store.search({ scope: { userId: a, groupIds: [] }, text: `nothing${Date.now()}`, limit: 10 })).toEqual([]);
+  });
+
+  it('finds words in unicode text and treats query syntax as plain words', async () => {
+    const [a, b] = [uid('a'), uid('b')];
+    const r = direct(a, b, 'Rendez-vous au café à midi 👋');
+    await store.index([r]);
+    const scope = { userId: a, groupIds: [] };
+    expect((await store.search({ scope, text: 'café', limit: 5 })).map((h) => h.messageId)).toEqual([r.messageId]);
+    expect((await store.search({ scope, text: 'MIDI', limit: 5 })).map((h) => h.messageId)).toEqual([r.messageId]);
+    expect(await store.search({ scope, text: '"unbalanced (AND OR * NEAR', limit: 5 })).toEqual([]);
+    expect((await store.search({ scope, text: 'café AND', limit: 5 })).map((h) => h.messageId)).toEqual([]);
+  });
+
+  it('lists the latest message of each conversation in scope, most recent first', async () => {
+    const [a, b, c, g] = [uid('a'), uid('b'), uid('c'), uid('g')];
+    await store.index([direct(a, b, 'ab 1'), direct(a, c, 'ac 1'), direct(b, a, 'ab 2'), group(c, g, 'g 1'), direct(b, c, 'bc')]);
+    const latest = await store.latestPerConversation({ userId: a, groupIds: [g] }, 10);
+    expect(latest.map((r) => r.body)).toEqual(['g 1', 'ab 2', 'ac 1']);
+  });
+}

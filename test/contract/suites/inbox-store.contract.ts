@@ -1,0 +1,159 @@
+import { InboxStore, InboxWrite, newTimeOrderedId } from '@app/core';
+
+export interface InboxStoreHarness {
+  /** A store whose entries expire after `retentionMs`. */
+  create(options: { retentionMs: number }): Promise<InboxStore>;
+  close(): Promise<void>;
+}
+
+const DAY = 24 * 3600 * 1000;
+const FAR = () => Date.now() + 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every InboxStore adapter must pass this suite (DESIGN §2–4). */
+export function inboxStoreContract(harness: InboxStoreHarness): void {
+  let store: InboxStore;
+  const user = () => `u-${newTimeOrderedId()}`;
+  const write = (userId: string, seq: number, createdAt = Date.now()): InboxWrite => ({
+    userId,
+    seq,
+    payload: JSON.stringify({ body: `m${seq}` }),
+    createdAt,
+  });
+
+  beforeAll(async () => {
+    store = await harness.create({ retentionMs: 3 * DAY });
+  });
+  afterAll(() => harness.close());
+
+  it('allocates consecutive sequence numbers per user, independently', async () => {
+    const [a, b] = [user(), user()];
+    expect(await store.allocate([a, b], FAR())).toEqual([
+      { userId: a, seq: 1 },
+      { userId: b, seq: 1 },
+    ]);
+    expect(await store.allocate([a, a], FAR())).toEqual([
+      { userId: a, seq: 2 },
+      { userId: a, seq: 3 },
+    ]);
+    const read = await store.read(a, 0, 10);
+    expect(read.headSeq).toBe(3);
+  });
+
+  it('reads an unknown inbox as empty', async () => {
+    expect(await store.read(user(), 0, 10)).toEqual({ entries: [], pending: [], headSeq: 0, watermark: 0, hasMore: false });
+  });
+
+  it('keeps an allocated seq pending until it is written', async () => {
+    const u = user();
+    await store.allocate([u], FAR());
+    expect((await store.read(u, 0, 10)).pending).toEqual([1]);
+    expect(await store.append([write(u, 1)])).toBe(1);
+    const read = await store.read(u, 0, 10);
+    expect(read.pending).toEqual([]);
+    expect(read.entries).toEqual([{ seq: 1, payload: JSON.stringify({ body: 'm1' }), createdAt: expect.any(Number) }]);
+  });
+
+  it('burns an unconfirmed seq once its deadline passes, and never writes it later', async () => {
+    const u = user();
+    await store.allocate([u], Date.now() + 50);
+    await sleep(120);
+    const read = await store.read(u, 0, 10);
+    expect(read.pending).toEqual([]);
+    expect(read.entries).toEqual([{ seq: 1, payload: null, createdAt: expect.any(Number) }]);
+    expect(await store.append([write(u, 1)])).toBe(0);
+    expect((await store.read(u, 0, 10)).entries[0].payload).toBeNull();
+  });
+
+  it('keeps a confirmed seq pending past its deadline (the broker has it)', async () => {
+    const u = user();
+    const allocations = await store.allocate([u], Date.now() + 50);
+    await store.confirm(allocations);
+    await sleep(120);
+    expect((await store.read(u, 0, 10)).pending).toEqual([1]);
+    expect(await store.append([write(u, 1)])).toBe(1);
+    expect((await store.read(u, 0, 10)).entries.map((e) => e.payload !== null)).toEqual([true]);
+  });
+
+  it('burns on request, and the burnt placeholder wins over a late write', async () => {
+    const u = user();
+    const allocations = await store.allocate([u, u], FAR());
+    await store.burn([allocations[0]]);
+    expect(await store.append([write(u, 1), write(u, 2)])).toBe(1);
+    const read = await store.read(u, 0, 10);
+    expect(read.entries.map((e) => [e.seq, e.payload === null])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+  });
+
+  it('is idempotent on redelivery', async () => {
+    const u = user();
+    await store.allocate([u], FAR());
+    expect(await store.append([write(u, 1)])).toBe(1);
+    expect(await store.append([write(u, 1)])).toBe(0);
+    expect((await store.read(u, 0, 10)).entries).toHaveLength(1);
+  });
+
+  it('reads in seq order after a cursor, with a limit', async () => {
+    const u = user();
+    await store.allocate([u, u, u, u, u], FAR());
+    expect(await store.append([5, 3, 1, 4, 2].map((s) => write(u, s)))).toBe(5);
+    const first = await store.read(u, 1, 2);
+    expect(first.entries.map((e) => e.seq)).toEqual([2, 3]);
+    expect(first.hasMore).toBe(true);
+    const rest = await store.read(u, 3, 10);
+    expect(rest.entries.map((e) => e.seq)).toEqual([4, 5]);
+    expect(rest.hasMore).toBe(false);
+  });
+
+  it('writes many users in one call', async () => {
+    const users = Array.from({ length: 50 }, user);
+    const allocations = await store.allocate(users, FAR());
+    expect(await store.append(allocations.map((a) => write(a.userId, a.seq)))).toBe(50);
+    for (const u of users.slice(0, 3)) expect((await store.read(u, 0, 10)).entries.map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('drops acknowledged entries and never re-adds them', async () => {
+    const u = user();
+    await store.allocate([u, u, u], FAR());
+    await store.append([write(u, 1), write(u, 2)]);
+    expect(await store.ack(u, 2)).toEqual({ watermark: 2 });
+    // a late consumer (redelivery) must not resurrect an acknowledged entry
+    expect(await store.append([write(u, 2)])).toBe(0);
+    let read = await store.read(u, 0, 10);
+    expect(read.entries).toEqual([]);
+    expect(read.pending).toEqual([3]);
+    expect(read.watermark).toBe(2);
+    // an older ack does not move the watermark back; an ack past the head is clamped
+    expect(await store.ack(u, 1)).toEqual({ watermark: 2 });
+    expect(await store.ack(u, 99)).toEqual({ watermark: 3 });
+    read = await store.read(u, 0, 10);
+    expect(read.pending).toEqual([]);
+    expect(read.headSeq).toBe(3);
+  });
+
+  it('continues the sequence after every entry was acknowledged', async () => {
+    const u = user();
+    await store.allocate([u], FAR());
+    await store.append([write(u, 1)]);
+    await store.ack(u, 1);
+    expect(await store.allocate([u], FAR())).toEqual([{ userId: u, seq: 2 }]);
+  });
+
+  describe('retention', () => {
+    let short: InboxStore;
+    beforeAll(async () => {
+      short = await harness.create({ retentionMs: 1000 });
+    });
+
+    it('does not serve entries older than the retention', async () => {
+      const u = user();
+      await short.allocate([u, u], FAR());
+      await short.append([write(u, 1, Date.now() - 5000), write(u, 2)]);
+      const read = await short.read(u, 0, 10);
+      expect(read.entries.map((e) => e.seq)).toEqual([2]);
+      expect(read.pending).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,110 @@
+import { ConsumerGroup, MessageBus, MessageEnvelope, newTimeOrderedId } from '@app/core';
+import { WireType } from '@app/protocol';
+
+export interface MessageBusHarness {
+  /** A bus; each call may return a fresh client on the same underlying engine. */
+  create(): Promise<MessageBus>;
+  close(): Promise<void>;
+  /** How long a failed delivery may take to come back (the engine's invisible duration plus slack). */
+  redeliveryWithinMs: number;
+}
+
+function envelope(body: string): MessageEnvelope {
+  const messageId = newTimeOrderedId();
+  return {
+    message: {
+      type: WireType.FriendMessage,
+      messageId,
+      conversationId: 'd:a:b',
+      senderId: 'a',
+      receiverId: 'b',
+      body,
+      createdAt: new Date().toISOString(),
+    },
+    recipients: [
+      { userId: 'b', seq: 7 },
+      { userId: 'a', seq: 3 },
+    ],
+    storeInHistory: true,
+  };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Every MessageBus adapter: durable publish, both consumer groups see every message, failures come back. */
+export function messageBusContract(harness: MessageBusHarness): void {
+  let bus: MessageBus;
+  const seen: Record<ConsumerGroup, MessageEnvelope[]> = { history: [], offline: [] };
+  const failOnce = new Set<string>();
+  let failures = 0;
+
+  beforeAll(async () => {
+    bus = await harness.create();
+    for (const group of [ConsumerGroup.History, ConsumerGroup.Offline]) {
+      await bus.subscribe(group, async (batch) => {
+        for (const env of batch) {
+          const key = `${group}:${env.message.messageId}`;
+          if (failOnce.delete(key)) {
+            failures++;
+            throw new Error('simulated consumer failure');
+          }
+          seen[group].push(env);
+        }
+      });
+    }
+  });
+  afterAll(() => harness.close());
+
+  const delivered = (group: ConsumerGroup, messageId: string) =>
+    seen[group].filter((e) => e.message.messageId === messageId);
+
+  it('answers ping', async () => {
+    await expect(bus.ping()).resolves.toBeUndefined();
+  });
+
+  it('delivers every published envelope intact to both consumer groups', async () => {
+    const env = envelope('hello');
+    await bus.publish(env);
+    await waitFor(() => delivered(ConsumerGroup.History, env.message.messageId).length > 0, 15_000);
+    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, 15_000);
+    expect(delivered(ConsumerGroup.History, env.message.messageId)[0]).toEqual(env);
+    expect(delivered(ConsumerGroup.Offline, env.message.messageId)[0]).toEqual(env);
+  });
+
+  it('keeps unicode and large bodies intact', async () => {
+    const env = envelope('héllo 👋 世界 '.repeat(300));
+    await bus.publish(env);
+    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, 15_000);
+    expect(delivered(ConsumerGroup.Offline, env.message.messageId)[0].message.body).toBe(env.message.body);
+  });
+
+  it('does not lose a message whose consumer failed: either publish fails or it is delivered again', async () => {
+    const env = envelope('fails once');
+    failOnce.add(`offline:${env.message.messageId}`);
+    const before = failures;
+    let published = true;
+    await bus.publish(env).catch(() => (published = false));
+    expect(failures).toBeGreaterThanOrEqual(before); // the handler may not have run yet on a remote bus
+    if (published) {
+      await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, harness.redeliveryWithinMs);
+      expect(failures).toBe(before + 1);
+    } else {
+      expect(failures).toBe(before + 1);
+      expect(delivered(ConsumerGroup.Offline, env.message.messageId)).toEqual([]);
+    }
+  });
+
+  it('delivers a burst of messages', async () => {
+    const envs = Array.from({ length: 50 }, (_, i) => envelope(`burst ${i}`));
+    await Promise.all(envs.map((e) => bus.publish(e)));
+    const ids = new Set(envs.map((e) => e.message.messageId));
+    await waitFor(() => seen.history.filter((e) => ids.has(e.message.messageId)).length >= 50, 20_000);
+    await waitFor(() => new Set(seen.offline.map((e) => e.message.messageId).filter((id) => ids.has(id))).size === 50, 20_000);
+  });
+}

@@ -1,0 +1,77 @@
+import { newTimeOrderedId, PresenceStore } from '@app/core';
+
+export interface PresenceStoreHarness {
+  create(): Promise<PresenceStore>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TTL = 30_000;
+
+export function presenceStoreContract(harness: PresenceStoreHarness): void {
+  let store: PresenceStore;
+  const id = (p: string) => `${p}-${newTimeOrderedId()}`;
+
+  beforeAll(async () => {
+    store = await harness.create();
+  });
+  afterAll(() => harness.close());
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('routes every device of a user, and nobody else', async () => {
+    const [u, other, node] = [id('u'), id('u'), id('n')];
+    await store.connect({ userId: u, connectionId: 'c1', nodeId: node }, TTL);
+    await store.connect({ userId: u, connectionId: 'c2', nodeId: 'node-b' }, TTL);
+    const routes = await store.routesOf([u, other]);
+    expect(routes.has(other)).toBe(false);
+    expect(routes.get(u)?.sort((a, b) => a.connectionId.localeCompare(b.connectionId))).toEqual([
+      { userId: u, connectionId: 'c1', nodeId: node },
+      { userId: u, connectionId: 'c2', nodeId: 'node-b' },
+    ]);
+  });
+
+  it('forgets one connection on disconnect', async () => {
+    const [u, node] = [id('u'), id('n')];
+    await store.connect({ userId: u, connectionId: 'c1', nodeId: node }, TTL);
+    await store.connect({ userId: u, connectionId: 'c2', nodeId: node }, TTL);
+    await store.disconnect({ userId: u, connectionId: 'c1', nodeId: node });
+    expect((await store.routesOf([u])).get(u)).toEqual([{ userId: u, connectionId: 'c2', nodeId: node }]);
+    await store.disconnect({ userId: u, connectionId: 'c2', nodeId: node });
+    expect((await store.routesOf([u])).has(u)).toBe(false);
+  });
+
+  it('expires routes that are not refreshed, and keeps refreshed ones', async () => {
+    const [u, v, node] = [id('u'), id('u'), id('n')];
+    await store.connect({ userId: u, connectionId: 'c1', nodeId: node }, 300);
+    await store.connect({ userId: v, connectionId: 'c1', nodeId: node }, 300);
+    await sleep(150);
+    await store.refresh(node, [{ userId: v, connectionId: 'c1', nodeId: node }], 1000);
+    await sleep(350);
+    const routes = await store.routesOf([u, v]);
+    expect(routes.has(u)).toBe(false);
+    expect(routes.get(v)).toHaveLength(1);
+  });
+
+  it('removes every route of a dead node and keeps the others', async () => {
+    const [u, v, dead, alive] = [id('u'), id('u'), id('n'), id('n')];
+    await store.connect({ userId: u, connectionId: 'c1', nodeId: dead }, TTL);
+    await store.connect({ userId: u, connectionId: 'c2', nodeId: alive }, TTL);
+    await store.connect({ userId: v, connectionId: 'c1', nodeId: dead }, TTL);
+    expect((await store.removeNode(dead)).sort()).toEqual([u, v].sort());
+    const routes = await store.routesOf([u, v]);
+    expect(routes.get(u)).toEqual([{ userId: u, connectionId: 'c2', nodeId: alive }]);
+    expect(routes.has(v)).toBe(false);
+    expect(await store.removeNode(dead)).toEqual([]);
+  });
+
+  it('looks up many users at once', async () => {
+    const node = id('n');
+    const users = Array.from({ length: 200 }, () => id('u'));
+    for (const u of users) await store.connect({ userId: u, connectionId: 'c', nodeId: node }, TTL);
+    const routes = await store.routesOf(users);
+    expect(routes.size).toBe(200);
+  });
+}
