@@ -5,3 +5,4 @@ export * from './token-revocation.sqlite';
 export * from './history.sqlite';
 export * from './presence.memory';
 export * from './message-bus.in-process';
+export * from './embedded-adapters.module';

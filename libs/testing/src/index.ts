@@ -1,1 +1,3 @@
 export * from './postgres-test-database';
+export * from './free-port';
+export * from './wait-for';

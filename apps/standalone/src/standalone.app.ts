@@ -1,0 +1,27 @@
+import { StandaloneConfig } from '@app/config';
+import { configureHttpApp } from '@app/platform';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StandaloneModule } from './standalone.module';
+
+/**
+ * The quick start needs no configuration: without JWT_SECRET, a random one is created once in DATA_DIR and reused,
+ * so tokens survive restarts.
+ */
+export function ensureJwtSecret(config: StandaloneConfig): void {
+  if (config.JWT_SECRET) return;
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const file = join(config.DATA_DIR, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  config.JWT_SECRET = readFileSync(file, 'utf8').trim();
+}
+
+export async function createStandaloneApp(config: StandaloneConfig): Promise<INestApplication> {
+  ensureJwtSecret(config);
+  const app = await NestFactory.create(StandaloneModule.register(config), { bufferLogs: true, bodyParser: false });
+  configureHttpApp(app, { title: 'Switchboard', swagger: true });
+  return app;
+}

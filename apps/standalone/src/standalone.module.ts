@@ -1,0 +1,69 @@
+import { AccountsModule } from '@app/accounts';
+import { ConfigModule, StandaloneConfig } from '@app/config';
+import { CLOCK, DISPATCHER, HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, NODE_DIRECTORY, PUSH_TRANSPORT, systemClock } from '@app/core';
+import { EmbeddedAdaptersModule } from '@app/embedded';
+import { DispatchModule, MessageDispatchService, MessagingApiModule, StorageModule } from '@app/messaging';
+import { PersistenceModule } from '@app/persistence';
+import { HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@app/platform';
+import { LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
+import { SocialModule } from '@app/social';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+
+/** This process is its own (only) push node. */
+@Global()
+@Module({})
+class NodeBindingsModule {
+  static forIdentity(identity: NodeIdentity): DynamicModule {
+    const providers = [
+      { provide: NodeIdentity, useValue: identity },
+      { provide: NODE_DIRECTORY, useValue: { nodeFor: async () => ({ id: identity.id, url: identity.url }) } },
+      { provide: CLOCK, useValue: systemClock },
+    ];
+    return { module: NodeBindingsModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+/** Dispatch and push share the process: the gateway calls dispatch directly, dispatch calls the local node. */
+@Global()
+@Module({
+  imports: [DispatchModule, PushModule],
+  providers: [
+    { provide: DISPATCHER, useExisting: MessageDispatchService },
+    { provide: PUSH_TRANSPORT, useClass: LocalPushTransport },
+  ],
+  exports: [DISPATCHER, PUSH_TRANSPORT],
+})
+class InProcessWiringModule {}
+
+/** The quick start: gateway, push node, dispatch and storage worker in one process on embedded adapters. */
+@Module({})
+export class StandaloneModule {
+  static register(config: StandaloneConfig): DynamicModule {
+    const identity = new NodeIdentity(config.NODE_ID, config.PUBLIC_URL ?? `http://localhost:${config.PORT}`);
+    return {
+      module: StandaloneModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        RateLimitModule,
+        MetricsModule,
+        NodeBindingsModule.forIdentity(identity),
+        PersistenceModule.forRoot({ kind: 'sqlite', file: join(config.DATA_DIR, 'switchboard.sqlite') }),
+        EmbeddedAdaptersModule.forRoot({ file: join(config.DATA_DIR, 'messages.sqlite'), retentionMs: config.INBOX_RETENTION_HOURS * 3600_000 }),
+        InProcessWiringModule,
+        AccountsModule,
+        SocialModule,
+        MessagingApiModule,
+        StorageModule,
+        PushModule,
+        HealthModule.forChecks((ref) => [
+          { name: 'relational-store', check: async () => void (await ref.get(DataSource, { strict: false }).query('SELECT 1')) },
+          { name: 'inbox', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
+          { name: 'history', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },
+        ]),
+      ],
+    };
+  }
+}

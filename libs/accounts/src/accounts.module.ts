@@ -1,0 +1,42 @@
+import { SwitchboardConfig } from '@app/config';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { RateLimitGuard } from '@app/platform';
+import { AuthController, UsersController } from './accounts.controller';
+import { AuthGuard } from './auth.guard';
+import { PasswordHasher } from './password-hasher';
+import { TokenService } from './token.service';
+import { LoginUseCase } from './use-cases/login.use-case';
+import { RegisterUseCase } from './use-cases/register.use-case';
+
+/** Token handling only: what a push node needs to verify clients. */
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [SwitchboardConfig],
+      useFactory: (config: SwitchboardConfig) => {
+        if (!config.JWT_SECRET) throw new Error('JWT_SECRET is required');
+        return { secret: config.JWT_SECRET, signOptions: { algorithm: 'HS256', expiresIn: config.JWT_TTL_SECONDS } };
+      },
+    }),
+  ],
+  providers: [TokenService],
+  exports: [TokenService],
+})
+export class TokensModule {}
+
+/** Accounts over HTTP: register, login, logout, users; installs the global auth and rate-limit guards (in that order). */
+@Module({
+  imports: [TokensModule],
+  controllers: [AuthController, UsersController],
+  providers: [
+    PasswordHasher,
+    RegisterUseCase,
+    LoginUseCase,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
+  exports: [TokensModule],
+})
+export class AccountsModule {}

@@ -1,0 +1,61 @@
+import { IsCleanText } from '@app/platform';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+
+export class RegisterDto {
+  @ApiProperty({ example: 'alice', description: '3-32 letters, digits, _ . -; unique ignoring case' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{3,32}$/, { message: 'username must be 3-32 characters of letters, digits, _ . or -' })
+  username: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 128 })
+  @IsString()
+  @Length(8, 128)
+  @IsCleanText()
+  password: string;
+
+  @ApiPropertyOptional({ example: 'Alice', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  @IsCleanText()
+  nickname?: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: 'alice' })
+  @IsString()
+  @Length(1, 64)
+  username: string;
+
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString()
+  @Length(1, 128)
+  password: string;
+}
+
+export class PublicUserDto {
+  @ApiProperty({ example: '01937c1e-5b7a-7cc2-9a57-0ad1f1e6a1b2' }) id: string;
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ example: 'Alice' }) nickname: string;
+}
+
+export class NodeAddressDto {
+  @ApiProperty({ example: 'standalone' }) id: string;
+  @ApiProperty({ example: 'http://localhost:3000', description: 'socket.io URL (path /socket.io)' }) url: string;
+}
+
+export class LoginResponseDto {
+  @ApiProperty() accessToken: string;
+  @ApiProperty({ example: 3600, description: 'seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ type: PublicUserDto }) user: PublicUserDto;
+  @ApiProperty({ type: NodeAddressDto }) node: NodeAddressDto;
+}
+
+export class UserSearchQueryDto {
+  @ApiProperty({ example: 'ali', description: 'username prefix, case-insensitive' })
+  @IsString()
+  @Length(1, 32)
+  search: string;
+}

@@ -1,0 +1,5 @@
+export * from './authenticated-user';
+export * from './auth.guard';
+export * from './token.service';
+export * from './password-hasher';
+export * from './accounts.module';

@@ -1,0 +1,41 @@
+import { DomainError, ErrorCode, newTimeOrderedId, TOKEN_REVOCATION_STORE, TokenRevocationStore } from '@app/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AccessTokenClaims, AuthenticatedUser } from './authenticated-user';
+
+/** Issues, verifies and revokes short-lived access tokens (HS256, secret from config). */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(TOKEN_REVOCATION_STORE) private readonly revocations: TokenRevocationStore,
+  ) {}
+
+  async issue(user: { id: string; username: string }, nodeId: string): Promise<{ token: string; expiresIn: number; claims: AuthenticatedUser }> {
+    const token = await this.jwt.signAsync({ sub: user.id, usr: user.username, node: nodeId, jti: newTimeOrderedId() });
+    const claims = this.toUser(this.jwt.decode<AccessTokenClaims>(token));
+    return { token, expiresIn: claims.expiresAt - Math.floor(Date.now() / 1000), claims };
+  }
+
+  /** Verifies signature, expiry and revocation. */
+  async verify(token: string): Promise<AuthenticatedUser> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+    } catch (error) {
+      const expired = (error as Error).name === 'TokenExpiredError';
+      throw new DomainError(ErrorCode.Unauthenticated, expired ? 'access token expired, log in again' : 'access token is invalid');
+    }
+    if (!claims.sub || !claims.jti || !claims.node) throw new DomainError(ErrorCode.Unauthenticated, 'access token is invalid');
+    if (await this.revocations.isRevoked(claims.jti)) throw new DomainError(ErrorCode.TokenRevoked, 'access token was revoked, log in again');
+    return this.toUser(claims);
+  }
+
+  revoke(user: AuthenticatedUser): Promise<void> {
+    return this.revocations.revoke(user.tokenId, user.expiresAt * 1000);
+  }
+
+  private toUser(claims: AccessTokenClaims): AuthenticatedUser {
+    return { userId: claims.sub, username: claims.usr, nodeId: claims.node, tokenId: claims.jti, expiresAt: claims.exp };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './load-config';
+export * from './switchboard.config';
+export * from './config.module';

@@ -1,0 +1,118 @@
+import { SwitchboardConfig } from '@app/config';
+import {
+  CLOCK,
+  Clock,
+  DependencyUnavailableError,
+  DispatchCommand,
+  Dispatcher,
+  DispatchResult,
+  DomainError,
+  ErrorCode,
+  INBOX_STORE,
+  InboxStore,
+  MESSAGE_BUS,
+  MessageBus,
+  newTimeOrderedId,
+  SEND_DEDUP_STORE,
+  SendDedupStore,
+  SeqAllocation,
+} from '@app/core';
+import { metrics } from '@app/platform';
+import type { OutboundMessage } from '@app/protocol';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PushRouter } from './push-router';
+
+const HOUR = 3600_000;
+
+/**
+ * Accepts a message (DESIGN §3): dedup on clientMsgId, a time-ordered id, one seq per recipient, publish and wait for
+ * the broker, then push. A seq whose publish failed is burnt so clients never wait on it.
+ */
+@Injectable()
+export class MessageDispatchService implements Dispatcher {
+  private readonly logger = new Logger(MessageDispatchService.name);
+
+  constructor(
+    private readonly config: SwitchboardConfig,
+    @Inject(INBOX_STORE) private readonly inbox: InboxStore,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(SEND_DEDUP_STORE) private readonly dedup: SendDedupStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly pushRouter: PushRouter,
+  ) {}
+
+  async dispatch(command: DispatchCommand): Promise<DispatchResult> {
+    const { clientMsgId, senderId } = command;
+    if (clientMsgId) {
+      const claim = await this.dedup.claim(senderId, clientMsgId, this.config.PUBLISH_TIMEOUT_MS * 3);
+      if (claim.status === 'done') return JSON.parse(claim.result) as DispatchResult;
+      if (claim.status === 'in-progress') throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
+    }
+    try {
+      const result = await this.accept(command);
+      if (clientMsgId) await this.dedup.complete(senderId, clientMsgId, JSON.stringify(result), this.config.SEND_DEDUP_TTL_HOURS * HOUR);
+      return result;
+    } catch (error) {
+      if (clientMsgId) await this.dedup.release(senderId, clientMsgId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async accept(command: DispatchCommand): Promise<DispatchResult> {
+    const now = this.clock.now();
+    const message: OutboundMessage = {
+      type: command.type,
+      messageId: newTimeOrderedId(),
+      senderId: command.senderId,
+      createdAt: new Date(now).toISOString(),
+      ...(command.conversationId && { conversationId: command.conversationId }),
+      ...(command.receiverId && { receiverId: command.receiverId }),
+      ...(command.groupId && { groupId: command.groupId }),
+      ...(command.body !== undefined && { body: command.body }),
+      ...(command.data && { data: command.data }),
+    };
+    const timeout = this.config.PUBLISH_TIMEOUT_MS;
+    // Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout.
+    const allocations = await this.inbox.allocate(command.recipientIds, now + 2 * timeout + 1000);
+    const stopTimer = metrics.dispatchSeconds.startTimer();
+    try {
+      await withTimeout(this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }), timeout);
+    } catch (error) {
+      metrics.sendFailures.inc({ reason: 'publish' });
+      await this.inbox.burn(allocations).catch((e) => this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'));
+      if (error instanceof DomainError) throw error;
+      this.logger.warn({ err: error, messageId: message.messageId }, 'publish failed');
+      throw new DependencyUnavailableError('message bus', error);
+    } finally {
+      stopTimer();
+    }
+    await this.confirm(allocations, now + 2 * timeout);
+    metrics.messagesAccepted.inc({ type: String(command.type) });
+    void this.pushRouter.push(message, allocations);
+    return { messageId: message.messageId, createdAt: message.createdAt, seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])) };
+  }
+
+  /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */
+  private async confirm(allocations: SeqAllocation[], until: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.inbox.confirm(allocations);
+      } catch (error) {
+        if (this.clock.now() > until) {
+          this.logger.error({ err: error }, 'could not confirm published seqs before their deadline');
+          return;
+        }
+        await sleep(Math.min(50 * 2 ** attempt, 1000));
+      }
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no broker receipt within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

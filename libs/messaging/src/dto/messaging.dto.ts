@@ -1,0 +1,104 @@
+import { IsCleanText } from '@app/platform';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+
+export class RecipientDto {
+  @ApiProperty({ description: 'the friend to message', example: '01937c1e-5b7a-7cc2-9a57-0ad1f1e6a1b2' })
+  @IsUUID()
+  userId: string;
+}
+
+export class SendMessageDto {
+  @ApiProperty({ type: RecipientDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => RecipientDto)
+  to: RecipientDto;
+
+  @ApiProperty({ example: 'hello 👋', maxLength: 4000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  @IsCleanText()
+  body: string;
+
+  @ApiProperty({ example: 'c-7f1d2e', description: 'chosen by the client; a retry with the same value returns the first answer' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'clientMsgId must be 1-64 characters of letters, digits, _ . : or -' })
+  clientMsgId: string;
+}
+
+export class SendMessageResponseDto {
+  @ApiProperty() messageId: string;
+  @ApiProperty({ description: 'the seq of this message in the sender’s own inbox' }) seq: number;
+  @ApiProperty({ example: 'd:0193…:0194…' }) conversationId: string;
+  @ApiProperty() createdAt: string;
+}
+
+export class InboxQueryDto {
+  @ApiPropertyOptional({ description: 'return entries after this seq', default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after = 0;
+
+  @ApiPropertyOptional({ default: 100, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 100;
+}
+
+export class AckDto {
+  @ApiProperty({ description: 'acknowledge every seq up to and including this one' })
+  @IsInt()
+  @Min(0)
+  seq: number;
+}
+
+export class HistoryQueryDto {
+  @ApiPropertyOptional({ description: 'messageId cursor: return older messages' })
+  @IsOptional()
+  @IsUUID()
+  before?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+}
+
+export class SearchQueryDto {
+  @ApiProperty({ description: 'words to find (all of them)' })
+  @IsString()
+  @Length(1, 200)
+  @IsCleanText()
+  q: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  conversationId?: string;
+
+  @ApiPropertyOptional({ default: 20, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit = 20;
+}
+
+export class ConversationIdParam {
+  @IsString()
+  @MaxLength(200)
+  id: string;
+}

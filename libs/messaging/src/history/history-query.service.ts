@@ -1,0 +1,55 @@
+import { DomainError, ErrorCode, HISTORY_STORE, HistoryRecord, HistoryScope, HistoryStore } from '@app/core';
+import { ConversationSummary, HistoryPage, parseConversationId, StoredMessageView } from '@app/protocol';
+import { Inject, Injectable } from '@nestjs/common';
+
+/** History and search, always limited to what the caller may read. */
+@Injectable()
+export class HistoryQueryService {
+  constructor(@Inject(HISTORY_STORE) private readonly history: HistoryStore) {}
+
+  async page(userId: string, conversationId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
+    await this.authorize(userId, conversationId);
+    const records = await this.history.page({ conversationId, before, limit: limit + 1 });
+    const items = records.slice(0, limit).map(toView);
+    return { items, ...(records.length > limit && { nextBefore: items[items.length - 1].messageId }) };
+  }
+
+  async search(userId: string, text: string, conversationId: string | undefined, limit: number): Promise<StoredMessageView[]> {
+    if (conversationId) await this.authorize(userId, conversationId);
+    return (await this.history.search({ scope: await this.scopeOf(userId), text, conversationId, limit })).map(toView);
+  }
+
+  async conversations(userId: string, limit: number): Promise<ConversationSummary[]> {
+    const latest = await this.history.latestPerConversation(await this.scopeOf(userId), limit);
+    return latest.map((r) => ({
+      conversationId: r.conversationId,
+      ...(r.groupId ? { groupId: r.groupId } : { peerId: r.senderId === userId ? r.receiverId : r.senderId }),
+      lastMessage: toView(r),
+    }));
+  }
+
+  private async scopeOf(userId: string): Promise<HistoryScope> {
+    return { userId, groupIds: [] };
+  }
+
+  /** A conversation the caller is not part of does not exist for them. */
+  private async authorize(userId: string, conversationId: string): Promise<void> {
+    const parsed = parseConversationId(conversationId);
+    const allowed = parsed?.kind === 'direct' && parsed.userIds.includes(userId);
+    if (!allowed) throw new DomainError(ErrorCode.ConversationNotFound, `conversation ${conversationId} not found`);
+  }
+}
+
+function toView(r: HistoryRecord): StoredMessageView {
+  return {
+    messageId: r.messageId,
+    type: r.type,
+    conversationId: r.conversationId,
+    senderId: r.senderId,
+    ...(r.receiverId && { receiverId: r.receiverId }),
+    ...(r.groupId && { groupId: r.groupId }),
+    body: r.recalled ? '' : r.body,
+    createdAt: new Date(r.createdAt).toISOString(),
+    ...(r.recalled && { recalled: true }),
+  };
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { MessageDispatchService } from './dispatch/message-dispatch.service';
+import { PushRouter } from './dispatch/push-router';
+import { HistoryQueryService } from './history/history-query.service';
+import { InboxService } from './inbox/inbox.service';
+import { ConversationsController, InboxController, MessagesController } from './messaging.controller';
+import { SendMessageUseCase } from './send/send-message.use-case';
+import { StorageConsumers } from './storage/storage-consumers';
+
+/** The gateway's message API: send, inbox pull/ack, history, search. */
+@Module({
+  controllers: [MessagesController, ConversationsController, InboxController],
+  providers: [SendMessageUseCase, HistoryQueryService, InboxService],
+  exports: [InboxService],
+})
+export class MessagingApiModule {}
+
+/** message-dispatch: accepts sends, allocates seqs, publishes, pushes. */
+@Module({
+  providers: [MessageDispatchService, PushRouter],
+  exports: [MessageDispatchService],
+})
+export class DispatchModule {}
+
+/** storage-worker: the history and offline consumer groups. */
+@Module({ providers: [StorageConsumers] })
+export class StorageModule {}
+
+/** Inbox access for push nodes (replay and acks). */
+@Module({ providers: [InboxService], exports: [InboxService] })
+export class InboxModule {}

@@ -1,0 +1,63 @@
+import { DomainError, ErrorCode, httpStatusOf } from '@app/core';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { ApiErrorBody } from '@app/protocol';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+const HTTP_CODE: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'DEPENDENCY_UNAVAILABLE',
+};
+
+/**
+ * One JSON error format for every HTTP failure: `{statusCode, error, code, message, requestId}`. Domain errors map
+ * by code; anything unexpected is logged with the request id and answered 500 without internals.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const req = host.switchToHttp().getRequest<Request & { id?: string }>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    body.requestId = req.id ? String(req.id) : undefined;
+    if (body.statusCode >= 500 && body.code !== ErrorCode.DependencyUnavailable) {
+      this.logger.error({ err: exception, requestId: body.requestId, path: req.url }, 'unhandled error');
+    }
+    if (!res.headersSent) res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof DomainError) {
+      const statusCode = httpStatusOf(exception.code);
+      return { statusCode, error: reason(statusCode), code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof ThrottlerException) {
+      return { statusCode: 429, error: 'Too Many Requests', code: ErrorCode.RateLimited, message: 'rate limit exceeded, slow down' };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const body = (typeof response === 'string' ? { message: response } : response) as { message?: string | string[]; code?: string };
+      const message = body.message ?? exception.message;
+      const code = body.code ?? (statusCode === 400 && Array.isArray(message) ? ErrorCode.ValidationFailed : (HTTP_CODE[statusCode] ?? 'ERROR'));
+      return { statusCode, error: reason(statusCode), code, message };
+    }
+    return { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'internal error' };
+  }
+}
+
+function reason(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}

@@ -1,0 +1,54 @@
+import { Controller, Get, Inject, Module, DynamicModule } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from './public.decorator';
+import { HealthCheck, HealthCheckService, HealthIndicatorResult, TerminusModule } from '@nestjs/terminus';
+import { ModuleRef } from '@nestjs/core';
+
+/** A dependency the app needs to serve: `check` throws when it is not usable. */
+export interface DependencyCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export type DependencyCheckFactory = (moduleRef: ModuleRef) => DependencyCheck[];
+const DEPENDENCY_CHECKS = Symbol('DependencyChecks');
+const CHECK_TIMEOUT_MS = 2000;
+
+@ApiTags('operations')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    @Inject(DEPENDENCY_CHECKS) private readonly checks: DependencyCheck[],
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Readiness of every dependency (503 when one is down)' })
+  @HealthCheck()
+  check() {
+    return this.health.check(
+      this.checks.map((c) => async (): Promise<HealthIndicatorResult> => {
+        try {
+          await Promise.race([c.check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref())]);
+          return { [c.name]: { status: 'up' } };
+        } catch (error) {
+          return { [c.name]: { status: 'down', message: (error as Error).message } };
+        }
+      }),
+    );
+  }
+}
+
+@Module({})
+export class HealthModule {
+  /** Each app lists the dependencies whose readiness `/health` reports. */
+  static forChecks(factory: DependencyCheckFactory): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: false })],
+      controllers: [HealthController],
+      providers: [{ provide: DEPENDENCY_CHECKS, inject: [ModuleRef], useFactory: (ref: ModuleRef) => factory(ref) }],
+    };
+  }
+}

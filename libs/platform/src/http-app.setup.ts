@@ -1,0 +1,42 @@
+import { SwitchboardConfig } from '@app/config';
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AllExceptionsFilter } from './all-exceptions.filter';
+import { createValidationPipe } from './validation';
+import { jsonBodyParser } from './body-parser';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Create the app with `{ bufferLogs: true, bodyParser: false }`: the JSON parser installed here answers bad bodies.
+ * Everything an HTTP-serving app shares: prefix, body limits, validation, errors, logs, Swagger, shutdown hooks. */
+export function configureHttpApp(app: INestApplication, options: { title: string; swagger: boolean }): void {
+  const config = app.get(SwitchboardConfig);
+  const express = app as NestExpressApplication;
+  express.useLogger(app.get(Logger));
+  express.disable('x-powered-by');
+  express.use(jsonBodyParser(config.HTTP_BODY_LIMIT));
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  if (options.swagger) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(options.title)
+        .setDescription('Switchboard instant-messaging and push server. Errors are JSON: {statusCode, error, code, message, requestId}.')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  }
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, Header, Module } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from './public.decorator';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
+
+collectDefaultMetrics();
+
+/** The product's own metrics; one registry per process, scraped at /metrics. */
+export const metrics = {
+  messagesAccepted: new Counter({ name: 'switchboard_messages_accepted_total', help: 'Sends accepted (201)', labelNames: ['type'] }),
+  sendFailures: new Counter({ name: 'switchboard_send_failures_total', help: 'Sends refused after seqs were allocated', labelNames: ['reason'] }),
+  pushDeliveries: new Counter({ name: 'switchboard_push_deliveries_total', help: 'Messages emitted to client sockets' }),
+  inboxWrites: new Counter({ name: 'switchboard_inbox_writes_total', help: 'Inbox entries written by the offline consumer' }),
+  connections: new Gauge({ name: 'switchboard_push_connections', help: 'Client sockets held by this push node' }),
+  dispatchSeconds: new Histogram({
+    name: 'switchboard_dispatch_seconds',
+    help: 'Time from send accepted by dispatch to broker receipt',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  }),
+};
+
+@ApiExcludeController()
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', register.contentType)
+  scrape(): Promise<string> {
+    return register.metrics();
+  }
+}
+
+@Module({ controllers: [MetricsController] })
+export class MetricsModule {}

@@ -1,0 +1,118 @@
+import { TokenService } from '@app/accounts';
+import { DomainError, ErrorCode, PRESENCE_STORE, PresenceStore, Route } from '@app/core';
+import { InboxService } from '@app/messaging';
+import { metrics } from '@app/platform';
+import { PushErrorCode, WireType } from '@app/protocol';
+import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { NodeIdentity, ROUTE_TTL_MS } from './node-identity';
+import { PushSocket, SocketRegistry } from './socket-registry';
+
+const REPLAY_PAGE = 200;
+/** A client further behind than this pulls the rest over REST (GET /inbox) instead of holding up the connection. */
+const REPLAY_MAX = 5000;
+
+/**
+ * The client push channel (DESIGN §9): verify the token in the handshake, register the route, replay the inbox after
+ * `lastSeq`, emit 201, then live messages; acks move the inbox watermark.
+ */
+@WebSocketGateway({ path: '/socket.io', cors: { origin: true }, pingInterval: 25_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 })
+export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(PushGateway.name);
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    private readonly identity: NodeIdentity,
+    private readonly tokens: TokenService,
+    private readonly inbox: InboxService,
+    private readonly registry: SocketRegistry,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+  ) {}
+
+  onModuleInit(): void {
+    this.heartbeat = setInterval(() => void this.refreshRoutes(), ROUTE_TTL_MS / 3);
+    this.heartbeat.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.presence.removeNode(this.identity.id).catch(() => undefined);
+  }
+
+  async handleConnection(socket: PushSocket): Promise<void> {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastSeq?: unknown };
+    if (typeof auth.token !== 'string' || !auth.token) return this.refuse(socket, PushErrorCode.TokenMissing, 'handshake auth.token is required');
+    const lastSeq = auth.lastSeq ?? 0;
+    if (typeof lastSeq !== 'number' || !Number.isSafeInteger(lastSeq) || lastSeq < 0) {
+      return this.refuse(socket, PushErrorCode.BadRequest, 'handshake auth.lastSeq must be a non-negative integer');
+    }
+    try {
+      socket.data.user = await this.tokens.verify(auth.token);
+    } catch (error) {
+      const revoked = error instanceof DomainError && error.code === ErrorCode.TokenRevoked;
+      return this.refuse(socket, revoked ? PushErrorCode.TokenRevoked : PushErrorCode.TokenInvalid, (error as Error).message);
+    }
+    if (socket.data.user.nodeId !== this.identity.id) {
+      return this.refuse(socket, PushErrorCode.TokenWrongNode, `this token is for node ${socket.data.user.nodeId}; log in again to get your node`);
+    }
+    socket.data.heldBack = [];
+    this.registry.add(socket);
+    metrics.connections.set(this.registry.size);
+    try {
+      await this.presence.connect(this.routeOf(socket), ROUTE_TTL_MS);
+      const { replayed, headSeq } = await this.replay(socket, lastSeq);
+      if (!socket.connected) return;
+      socket.emit('connected', { type: WireType.Connected, nodeId: this.identity.id, headSeq, replayed });
+      const held = socket.data.heldBack;
+      socket.data.heldBack = null;
+      for (const message of held) socket.emit('message', message);
+    } catch (error) {
+      this.logger.warn({ err: error, userId: socket.data.user.userId }, 'connection setup failed');
+      this.refuse(socket, PushErrorCode.Internal, 'could not set up the connection, retry');
+    }
+  }
+
+  async handleDisconnect(socket: PushSocket): Promise<void> {
+    if (!this.registry.remove(socket)) return;
+    metrics.connections.set(this.registry.size);
+    await this.presence.disconnect(this.routeOf(socket)).catch((error) => this.logger.warn({ err: error }, 'route not removed; it will expire'));
+  }
+
+  @SubscribeMessage('ack')
+  async onAck(@ConnectedSocket() socket: PushSocket, @MessageBody() body: unknown): Promise<void> {
+    const seq = (body as { seq?: unknown } | null)?.seq;
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+      socket.emit('error', { type: WireType.ConnectionError, code: PushErrorCode.BadRequest, message: 'ack needs {seq: non-negative integer}' });
+      return;
+    }
+    if (!socket.data.user) return;
+    await this.inbox.ack(socket.data.user.userId, seq).catch((error) => this.logger.warn({ err: error }, 'ack not stored; the client will ack again'));
+  }
+
+  private async replay(socket: PushSocket, lastSeq: number): Promise<{ replayed: number; headSeq: number }> {
+    let after = lastSeq;
+    let replayed = 0;
+    for (;;) {
+      const page = await this.inbox.read(socket.data.user.userId, after, REPLAY_PAGE);
+      for (const message of page.entries) socket.emit('message', message);
+      replayed += page.entries.length;
+      if (page.entries.length) after = page.entries[page.entries.length - 1].seq;
+      if (!page.hasMore || replayed >= REPLAY_MAX || !socket.connected) return { replayed, headSeq: page.headSeq };
+    }
+  }
+
+  private refuse(socket: PushSocket, code: PushErrorCode, message: string): void {
+    socket.emit('error', { type: WireType.ConnectionError, code, message });
+    socket.disconnect(true);
+  }
+
+  private routeOf(socket: PushSocket): Route {
+    return { userId: socket.data.user.userId, connectionId: socket.id, nodeId: this.identity.id };
+  }
+
+  private async refreshRoutes(): Promise<void> {
+    const routes = [...this.registry.all()].map((s) => this.routeOf(s));
+    if (!routes.length) return;
+    await this.presence.refresh(this.identity.id, routes, ROUTE_TTL_MS).catch((error) => this.logger.warn({ err: error }, 'route heartbeat failed'));
+  }
+}

@@ -1,0 +1,3 @@
+export * from './http-client';
+export * from './sequence-tracker';
+export * from './switchboard-client';

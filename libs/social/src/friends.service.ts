@@ -1,0 +1,81 @@
+import { CLOCK, Clock, DomainError, ErrorCode, newTimeOrderedId } from '@app/core';
+import { FriendRequestEntity, SocialGraphRepository, UsersRepository } from '@app/persistence';
+import { FriendRequestView, PublicUser, WireType } from '@app/protocol';
+import { Inject, Injectable } from '@nestjs/common';
+import { Notifier } from './notifier';
+
+@Injectable()
+export class FriendsService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly graph: SocialGraphRepository,
+    private readonly notifier: Notifier,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async request(fromUserId: string, toUserId: string, message?: string): Promise<{ id: string }> {
+    if (fromUserId === toUserId) throw new DomainError(ErrorCode.CannotTargetSelf, 'you cannot befriend yourself');
+    const [from, to] = await Promise.all([this.users.findById(fromUserId), this.users.findById(toUserId)]);
+    if (!from || !to) throw new DomainError(ErrorCode.UserNotFound, `user ${toUserId} does not exist`);
+    if (await this.graph.isBlockedEitherWay(fromUserId, toUserId)) throw new DomainError(ErrorCode.Blocked, 'you cannot send a friend request to this user');
+    if (await this.graph.areFriends(fromUserId, toUserId)) throw new DomainError(ErrorCode.AlreadyFriends, 'you are already friends');
+    const request = await this.graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId, toUserId, message: message ?? null, createdAt: this.clock.now() });
+    await this.notifier.notify(
+      WireType.FriendRequestReceived,
+      fromUserId,
+      toUserId,
+      { requestId: request.id, from: { id: from.id, username: from.username, nickname: from.nickname } },
+      message,
+    );
+    return { id: request.id };
+  }
+
+  async accept(callerId: string, requestId: string): Promise<FriendRequestView> {
+    return this.decide(callerId, requestId, 'accepted');
+  }
+
+  async reject(callerId: string, requestId: string): Promise<FriendRequestView> {
+    return this.decide(callerId, requestId, 'rejected');
+  }
+
+  async pendingRequests(userId: string): Promise<FriendRequestView[]> {
+    return (await this.graph.pendingFriendRequests(userId)).map(toView);
+  }
+
+  async friends(userId: string): Promise<PublicUser[]> {
+    const ids = await this.graph.friendIds(userId);
+    const byId = new Map((await this.users.findByIds(ids)).map((u) => [u.id, u]));
+    return ids.flatMap((id) => {
+      const u = byId.get(id);
+      return u ? [{ id: u.id, username: u.username, nickname: u.nickname }] : [];
+    });
+  }
+
+  async unfriend(userId: string, friendId: string): Promise<void> {
+    if (!(await this.users.findById(friendId))) throw new DomainError(ErrorCode.UserNotFound, `user ${friendId} does not exist`);
+    await this.graph.removeFriendship(userId, friendId);
+  }
+
+  private async decide(callerId: string, requestId: string, status: 'accepted' | 'rejected'): Promise<FriendRequestView> {
+    const request = await this.graph.findFriendRequest(requestId);
+    // Only the addressee may decide; to anyone else the request does not exist.
+    if (!request || request.toUserId !== callerId) throw new DomainError(ErrorCode.FriendRequestNotFound, `friend request ${requestId} not found`);
+    if (request.status !== 'pending' || !(await this.graph.decideFriendRequest(request, status, this.clock.now()))) {
+      throw new DomainError(ErrorCode.FriendRequestNotPending, `friend request ${requestId} was already ${request.status === 'pending' ? 'decided' : request.status}`);
+    }
+    const type = status === 'accepted' ? WireType.FriendRequestAccepted : WireType.RequestRejected;
+    await this.notifier.notify(type, callerId, request.fromUserId, { requestId, kind: 'friend', userId: callerId });
+    return toView({ ...request, status });
+  }
+}
+
+function toView(r: FriendRequestEntity): FriendRequestView {
+  return {
+    id: r.id,
+    fromUserId: r.fromUserId,
+    toUserId: r.toUserId,
+    ...(r.message !== null ? { message: r.message } : {}),
+    status: r.status,
+    createdAt: new Date(r.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './notifier';
+export * from './friends.service';
+export * from './blocks.service';
+export * from './social.module';
