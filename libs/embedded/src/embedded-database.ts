@@ -11,7 +11,7 @@ const SCHEMA_STEPS: string[] = [
   `CREATE TABLE inbox_sequence (user_id TEXT PRIMARY KEY, head INTEGER NOT NULL DEFAULT 0, watermark INTEGER NOT NULL DEFAULT 0);
    CREATE TABLE inbox_entry (user_id TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
    CREATE INDEX inbox_entry_created ON inbox_entry (created_at);
-   CREATE TABLE inbox_pending (user_id TEXT NOT NULL, seq INTEGER NOT NULL, deadline INTEGER, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+   CREATE TABLE inbox_pending (user_id TEXT NOT NULL, seq INTEGER NOT NULL, deadline INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
    CREATE TABLE send_dedup (sender_id TEXT NOT NULL, client_msg_id TEXT NOT NULL, result TEXT, expires_at INTEGER NOT NULL, PRIMARY KEY (sender_id, client_msg_id)) WITHOUT ROWID;
    CREATE TABLE revoked_token (token_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
    CREATE TABLE history (rowid INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, conversation_id TEXT NOT NULL, type INTEGER NOT NULL,

@@ -23,12 +23,14 @@ export class SqliteInboxStore implements InboxStore {
       ),
       sequence: db.prepare('SELECT head, watermark FROM inbox_sequence WHERE user_id = ?'),
       addPending: db.prepare('INSERT OR IGNORE INTO inbox_pending (user_id, seq, deadline) VALUES (?, ?, ?)'),
-      confirm: db.prepare('UPDATE inbox_pending SET deadline = NULL WHERE user_id = ? AND seq = ?'),
+      // a confirmed seq waits for its write at most one retention, then it is forgotten (its message has expired)
+      confirm: db.prepare('UPDATE inbox_pending SET confirmed = 1, deadline = ? WHERE user_id = ? AND seq = ?'),
       dropPending: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq = ?'),
       insertEntry: db.prepare('INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload, created_at) VALUES (?, ?, ?, ?)'),
       expiredPending: db.prepare(
-        'SELECT seq FROM inbox_pending WHERE user_id = ? AND deadline IS NOT NULL AND deadline < ? ORDER BY seq',
+        'SELECT seq FROM inbox_pending WHERE user_id = ? AND confirmed = 0 AND deadline < ? ORDER BY seq',
       ),
+      forgetConfirmed: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND confirmed = 1 AND deadline < ?'),
       pending: db.prepare('SELECT seq FROM inbox_pending WHERE user_id = ? AND seq > ? ORDER BY seq'),
       entries: db.prepare(
         'SELECT seq, payload, created_at AS createdAt FROM inbox_entry WHERE user_id = ? AND seq > ? AND created_at >= ? ORDER BY seq LIMIT ?',
@@ -51,7 +53,8 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async confirm(allocations: SeqAllocation[]): Promise<void> {
-    this.database.db.transaction(() => allocations.forEach((a) => this.st.confirm.run(a.userId, a.seq)))();
+    const forgetAt = Date.now() + this.options.retentionMs;
+    this.database.db.transaction(() => allocations.forEach((a) => this.st.confirm.run(forgetAt, a.userId, a.seq)))();
   }
 
   async burn(allocations: SeqAllocation[]): Promise<void> {
@@ -60,10 +63,15 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async append(writes: InboxWrite[]): Promise<number> {
+    const oldest = Date.now() - this.options.retentionMs;
     return this.database.db.transaction(() => {
       let written = 0;
       for (const w of writes) {
-        if (w.seq <= this.sequenceOf(w.userId).watermark) continue;
+        // a redelivery after the ack, or a message already past retention, is not written
+        if (w.seq <= this.sequenceOf(w.userId).watermark || w.createdAt < oldest) {
+          this.st.dropPending.run(w.userId, w.seq);
+          continue;
+        }
         written += this.st.insertEntry.run(w.userId, w.seq, w.payload, w.createdAt).changes;
         this.st.dropPending.run(w.userId, w.seq);
       }
@@ -75,6 +83,7 @@ export class SqliteInboxStore implements InboxStore {
     const now = Date.now();
     return this.database.db.transaction(() => {
       for (const { seq } of this.st.expiredPending.all(userId, now) as { seq: number }[]) this.burnOne(userId, seq, now);
+      this.st.forgetConfirmed.run(userId, now);
       this.st.dropExpired.run(userId, now - this.options.retentionMs);
       const { head, watermark } = this.sequenceOf(userId);
       const rows = this.st.entries.all(userId, afterSeq, now - this.options.retentionMs, limit + 1) as StoredInboxEntry[];
@@ -101,7 +110,7 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   private burnOne(userId: string, seq: number, now: number): void {
-    this.st.insertEntry.run(userId, seq, null, now);
+    if (seq > this.sequenceOf(userId).watermark) this.st.insertEntry.run(userId, seq, null, now);
     this.st.dropPending.run(userId, seq);
   }
 

@@ -141,6 +141,17 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
     expect(await store.allocate([u], FAR())).toEqual([{ userId: u, seq: 2 }]);
   });
 
+  it('does not resurrect an acknowledged seq as a burnt placeholder', async () => {
+    const u = user();
+    const allocations = await store.allocate([u, u], FAR());
+    await store.append([write(u, 2)]);
+    await store.ack(u, 2);
+    await store.burn([allocations[0]]);
+    const read = await store.read(u, 0, 10);
+    expect(read.entries).toEqual([]);
+    expect(read.pending).toEqual([]);
+  });
+
   describe('retention', () => {
     let short: InboxStore;
     beforeAll(async () => {
@@ -154,6 +165,21 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
       const read = await short.read(u, 0, 10);
       expect(read.entries.map((e) => e.seq)).toEqual([2]);
       expect(read.pending).toEqual([]);
+    });
+
+    it('does not write a message that is already past retention', async () => {
+      const u = user();
+      await short.allocate([u], FAR());
+      expect(await short.append([write(u, 1, Date.now() - 5000)])).toBe(0);
+      expect(await short.read(u, 0, 10)).toMatchObject({ entries: [], pending: [] });
+    });
+
+    it('forgets a confirmed seq whose write never came within the retention', async () => {
+      const u = user();
+      await short.confirm(await short.allocate([u], Date.now() + 50));
+      expect((await short.read(u, 0, 10)).pending).toEqual([1]);
+      await sleep(1200);
+      expect(await short.read(u, 0, 10)).toMatchObject({ entries: [], pending: [], headSeq: 1 });
     });
   });
 }

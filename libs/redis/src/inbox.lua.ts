@@ -1,0 +1,171 @@
+/**
+ * Lua for RedisInboxStore, kept as TS strings so `tsc` output carries them.
+ *
+ * Entry member: `seq|createdAt|+payload`, or `seq|createdAt|-` for a burnt seq (unique per seq: one entry per seq is
+ * enforced by the scripts, never by the member itself).
+ * Pending score: the in-flight deadline (epoch ms, > 0) while unconfirmed, −confirmedAt once confirmed, so one
+ * ZRANGEBYSCORE [0, now) finds the seqs to burn and confirmed ones are never burnt (only forgotten once older than
+ * the retention, since their entry would no longer be served anyway).
+ * Time comes from the caller (ARGV), like the deadlines it is compared with.
+ * Keys of many users are touched in one script: fine on one Redis; a Redis Cluster would need per-user hash tags and
+ * one call per slot.
+ */
+const HELPERS = `
+local function entry_seq(m)
+  return tonumber(string.sub(m, 1, string.find(m, '|', 1, true) - 1))
+end
+local function entry_created(m)
+  local a = string.find(m, '|', 1, true)
+  local b = string.find(m, '|', a + 1, true)
+  return tonumber(string.sub(m, a + 1, b - 1))
+end
+local function has_seq(inbox, seq)
+  return redis.call('ZCOUNT', inbox, seq, seq) > 0
+end
+local function get_int(key)
+  return tonumber(redis.call('GET', key) or '0')
+end
+local function extend(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+-- seq order follows createdAt closely, so stale entries sit at the low end
+local function trim_stale(inbox, cutoff, max)
+  for _ = 1, max do
+    local first = redis.call('ZRANGE', inbox, 0, 0)
+    if #first == 0 or entry_created(first[1]) >= cutoff then return end
+    redis.call('ZREM', inbox, first[1])
+  end
+end
+`;
+
+/** KEYS: (seq, pending) per distinct user. ARGV: deadline, pendingTtlMs, count per user. Returns each user's last seq. */
+export const ALLOCATE_LUA = `${HELPERS}
+local deadline, ttl = ARGV[1], tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV do
+  local u = i - 2
+  local pend = KEYS[2 * u]
+  local n = tonumber(ARGV[i])
+  local last = redis.call('INCRBY', KEYS[2 * u - 1], n)
+  for s = last - n + 1, last do redis.call('ZADD', pend, deadline, s) end
+  -- plain PEXPIRE (no PTTL check): ttl >= retention already covers every earlier confirmed seq
+  redis.call('PEXPIRE', pend, ttl)
+  out[u] = last
+end
+return out
+`;
+
+/** KEYS: pending per distinct user. ARGV: confirmedScore (−now), pendingTtlMs, then (userIndex, seq) pairs. */
+export const CONFIRM_LUA = `${HELPERS}
+local score, ttl = ARGV[1], tonumber(ARGV[2])
+for i = 3, #ARGV, 2 do
+  local pend = KEYS[tonumber(ARGV[i])]
+  -- only a seq still pending: one already written, burnt or reaped stays that way
+  if redis.call('ZSCORE', pend, ARGV[i + 1]) then
+    redis.call('ZADD', pend, score, ARGV[i + 1])
+    extend(pend, ttl)
+  end
+end
+return 0
+`;
+
+/** KEYS: (inbox, ack, pending) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs. */
+export const BURN_LUA = `${HELPERS}
+local now, retention = ARGV[1], tonumber(ARGV[2])
+for i = 3, #ARGV, 2 do
+  local b = (tonumber(ARGV[i]) - 1) * 3
+  local inbox, seq = KEYS[b + 1], ARGV[i + 1]
+  redis.call('ZREM', KEYS[b + 3], seq)
+  if tonumber(seq) > get_int(KEYS[b + 2]) and not has_seq(inbox, seq) then
+    redis.call('ZADD', inbox, seq, seq .. '|' .. now .. '|-')
+    redis.call('PEXPIRE', inbox, retention)
+  end
+end
+return 0
+`;
+
+/**
+ * KEYS: (inbox, ack, pending) per distinct user.
+ * ARGV: now, retentionMs, bodyCount, then (createdAt, payload) per distinct body, then (userIndex, seq, bodyIndex).
+ * A group message is one body for all its recipients, so it crosses the wire once. Returns how many were written.
+ */
+export const APPEND_LUA = `${HELPERS}
+local retention = tonumber(ARGV[2])
+local cutoff = tonumber(ARGV[1]) - retention
+local nbodies = tonumber(ARGV[3])
+local written, touched, marks = 0, {}, {}
+for i = 4 + 2 * nbodies, #ARGV, 3 do
+  local u = tonumber(ARGV[i])
+  local b = (u - 1) * 3
+  local inbox, seq = KEYS[b + 1], ARGV[i + 1]
+  local body = 2 + 2 * tonumber(ARGV[i + 2])
+  marks[u] = marks[u] or get_int(KEYS[b + 2])
+  redis.call('ZREM', KEYS[b + 3], seq)
+  -- an entry already past retention would never be served: not written
+  if tonumber(seq) > marks[u] and tonumber(ARGV[body]) >= cutoff and not has_seq(inbox, seq) then
+    redis.call('ZADD', inbox, seq, seq .. '|' .. ARGV[body] .. '|+' .. ARGV[body + 1])
+    written = written + 1
+    touched[u] = inbox
+  end
+end
+for _, inbox in pairs(touched) do
+  redis.call('PEXPIRE', inbox, retention)
+  trim_stale(inbox, cutoff, 16)
+end
+return written
+`;
+
+/**
+ * KEYS: seq, ack, inbox, pending. ARGV: afterSeq, limit, now, retentionMs.
+ * Returns {headSeq, watermark, entries (at most limit + 1), pending seqs > afterSeq}.
+ */
+export const READ_LUA = `${HELPERS}
+local after, limit, now, retention = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local cutoff = tonumber(now) - retention
+local head, wm = get_int(KEYS[1]), get_int(KEYS[2])
+local inbox, pend = KEYS[3], KEYS[4]
+-- unconfirmed and past the deadline: dispatch gave up or died, the seq will never be written
+local burnt = false
+for _, s in ipairs(redis.call('ZRANGEBYSCORE', pend, 0, '(' .. now)) do
+  redis.call('ZREM', pend, s)
+  if tonumber(s) > wm and not has_seq(inbox, s) then
+    redis.call('ZADD', inbox, s, s .. '|' .. now .. '|-')
+    burnt = true
+  end
+end
+if burnt then redis.call('PEXPIRE', inbox, retention) end
+-- confirmed before the retention window: its entry would be past retention anyway, do not keep the client waiting
+redis.call('ZREMRANGEBYSCORE', pend, '(' .. (-cutoff), '(0')
+trim_stale(inbox, cutoff, 1000)
+local entries, from = {}, '(' .. ARGV[1]
+while #entries <= limit do
+  local batch = redis.call('ZRANGEBYSCORE', inbox, from, '+inf', 'LIMIT', 0, limit + 1 - #entries)
+  if #batch == 0 then break end
+  for _, m in ipairs(batch) do
+    if entry_created(m) < cutoff then redis.call('ZREM', inbox, m) else entries[#entries + 1] = m end
+  end
+  from = '(' .. entry_seq(batch[#batch])
+end
+local pending = {}
+for _, s in ipairs(redis.call('ZRANGE', pend, 0, -1)) do
+  local n = tonumber(s)
+  if n > after and n > wm then pending[#pending + 1] = n end
+end
+table.sort(pending)
+return {head, wm, entries, pending}
+`;
+
+/** KEYS: seq, ack, inbox, pending. ARGV: seq. Returns the watermark. */
+export const ACK_LUA = `${HELPERS}
+local head, wm = get_int(KEYS[1]), get_int(KEYS[2])
+local target = math.min(tonumber(ARGV[1]), head)
+if target > wm then
+  wm = target
+  redis.call('SET', KEYS[2], wm)
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', wm)
+  for _, s in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
+    if tonumber(s) <= wm then redis.call('ZREM', KEYS[4], s) end
+  end
+end
+return wm
+`;

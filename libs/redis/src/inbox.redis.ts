@@ -1,0 +1,151 @@
+import { Clock, InboxRead, InboxStore, InboxWrite, SeqAllocation, StoredInboxEntry, systemClock } from '@app/core';
+import type Redis from 'ioredis';
+import { ACK_LUA, ALLOCATE_LUA, APPEND_LUA, BURN_LUA, CONFIRM_LUA, READ_LUA } from './inbox.lua';
+import { defineLuaCommand, LuaArg, LuaCommand } from './redis-connection';
+import { redisKeys } from './redis-keys';
+
+export interface RedisInboxOptions {
+  retentionMs: number;
+  clock?: Clock;
+}
+
+type ReadReply = [number, number, string[], number[]];
+
+/**
+ * Offline inbox on Redis (DESIGN §3–4): every operation is one script call, whatever the number of users, so a
+ * 5,000-member group costs one round trip per step. See inbox.lua.ts for the encoding.
+ */
+export class RedisInboxStore implements InboxStore {
+  private readonly clock: Clock;
+  private readonly allocateLua: LuaCommand;
+  private readonly confirmLua: LuaCommand;
+  private readonly burnLua: LuaCommand;
+  private readonly appendLua: LuaCommand;
+  private readonly readLua: LuaCommand;
+  private readonly ackLua: LuaCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisInboxOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.allocateLua = defineLuaCommand(redis, 'sbInboxAllocate', ALLOCATE_LUA);
+    this.confirmLua = defineLuaCommand(redis, 'sbInboxConfirm', CONFIRM_LUA);
+    this.burnLua = defineLuaCommand(redis, 'sbInboxBurn', BURN_LUA);
+    this.appendLua = defineLuaCommand(redis, 'sbInboxAppend', APPEND_LUA);
+    this.readLua = defineLuaCommand(redis, 'sbInboxRead', READ_LUA);
+    this.ackLua = defineLuaCommand(redis, 'sbInboxAck', ACK_LUA);
+  }
+
+  async allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]> {
+    if (userIds.length === 0) return [];
+    const { users, indexOf } = distinct(userIds);
+    const counts = new Array<number>(users.length).fill(0);
+    for (const u of userIds) counts[indexOf.get(u)! - 1]++;
+    const deadline = Math.ceil(inflightDeadline);
+    // the pending set must outlive the deadline, and a confirmed seq may wait up to the retention for its write
+    const pendingTtl = Math.max(0, deadline - this.clock.now()) + this.options.retentionMs;
+    const lasts = (await this.allocateLua(
+      users.flatMap((u) => [redisKeys.seq(u), redisKeys.pending(u)]),
+      [deadline, pendingTtl, ...counts],
+    )) as number[];
+    const next = users.map((_, i) => lasts[i] - counts[i] + 1);
+    return userIds.map((userId) => ({ userId, seq: next[indexOf.get(userId)! - 1]++ }));
+  }
+
+  async confirm(allocations: SeqAllocation[]): Promise<void> {
+    if (allocations.length === 0) return;
+    const { users, indexOf } = distinct(allocations.map((a) => a.userId));
+    await this.confirmLua(users.map(redisKeys.pending), [
+      -this.clock.now(),
+      this.options.retentionMs,
+      ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
+    ]);
+  }
+
+  async burn(allocations: SeqAllocation[]): Promise<void> {
+    if (allocations.length === 0) return;
+    const { users, indexOf } = distinct(allocations.map((a) => a.userId));
+    await this.burnLua(users.flatMap(entryKeys), [
+      this.clock.now(),
+      this.options.retentionMs,
+      ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
+    ]);
+  }
+
+  async append(writes: InboxWrite[]): Promise<number> {
+    if (writes.length === 0) return 0;
+    const { users, indexOf } = distinct(writes.map((w) => w.userId));
+    // payload → createdAt → body index (keyed by the payload itself: its hash is computed once per string)
+    const bodyIndex = new Map<string, Map<number, number>>();
+    const bodies: LuaArg[] = [];
+    const refs: LuaArg[] = [];
+    for (const w of writes) {
+      const createdAt = Math.trunc(w.createdAt);
+      let byTime = bodyIndex.get(w.payload);
+      if (!byTime) bodyIndex.set(w.payload, (byTime = new Map()));
+      let index = byTime.get(createdAt);
+      if (index === undefined) byTime.set(createdAt, (index = bodies.push(createdAt, w.payload) / 2));
+      refs.push(indexOf.get(w.userId)!, seqArg(w.seq), index);
+    }
+    const args = [this.clock.now(), this.options.retentionMs, bodies.length / 2, ...bodies, ...refs];
+    return (await this.appendLua(users.flatMap(entryKeys), args)) as number;
+  }
+
+  async read(userId: string, afterSeq: number, limit: number): Promise<InboxRead> {
+    const after = Math.max(0, Math.floor(afterSeq));
+    const max = Math.max(0, Math.floor(limit));
+    if (!Number.isFinite(after) || !Number.isFinite(max)) throw new RangeError('afterSeq and limit must be finite');
+    const [headSeq, watermark, members, pending] = (await this.readLua(
+      [redisKeys.seq(userId), redisKeys.ack(userId), redisKeys.inbox(userId), redisKeys.pending(userId)],
+      [after, max, this.clock.now(), this.options.retentionMs],
+    )) as ReadReply;
+    return {
+      entries: members.slice(0, max).map(decodeEntry),
+      pending,
+      headSeq,
+      watermark,
+      hasMore: members.length > max,
+    };
+  }
+
+  async ack(userId: string, seq: number): Promise<{ watermark: number }> {
+    const watermark = (await this.ackLua(
+      [redisKeys.seq(userId), redisKeys.ack(userId), redisKeys.inbox(userId), redisKeys.pending(userId)],
+      [seqArg(Math.floor(seq))],
+    )) as number;
+    return { watermark };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+}
+
+/** Distinct users in first-seen order, with their 1-based index (Lua's). */
+function distinct(userIds: string[]): { users: string[]; indexOf: Map<string, number> } {
+  const indexOf = new Map<string, number>();
+  const users: string[] = [];
+  for (const u of userIds) if (!indexOf.has(u)) indexOf.set(u, users.push(u));
+  return { users, indexOf };
+}
+
+function entryKeys(userId: string): string[] {
+  return [redisKeys.inbox(userId), redisKeys.ack(userId), redisKeys.pending(userId)];
+}
+
+/** Seqs are pending-set members: they must be canonical integer strings on every path. */
+function seqArg(seq: number): string {
+  if (!Number.isSafeInteger(seq)) throw new RangeError(`seq must be an integer, got ${seq}`);
+  return String(seq);
+}
+
+function decodeEntry(member: string): StoredInboxEntry {
+  const a = member.indexOf('|');
+  const b = member.indexOf('|', a + 1);
+  return {
+    seq: Number(member.slice(0, a)),
+    createdAt: Number(member.slice(a + 1, b)),
+    payload: member[b + 1] === '+' ? member.slice(b + 2) : null,
+  };
+}

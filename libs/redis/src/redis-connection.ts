@@ -1,0 +1,28 @@
+import Redis from 'ioredis';
+
+/**
+ * One ioredis client. Few retries per request so that a dead Redis fails calls fast instead of hanging them; the
+ * offline queue stays on so calls made while (re)connecting are sent once the link is up.
+ */
+export function createRedisClient(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    lazyConnect: false,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+}
+
+export type LuaArg = string | number;
+export type LuaCommand = (keys: string[], args: LuaArg[]) => Promise<unknown>;
+
+/**
+ * Registers a Lua script on the client (EVALSHA, with ioredis' EVAL fallback on NOSCRIPT) and returns a typed caller.
+ * Keys and args travel as arrays (ioredis flattens them), so thousands of them are no problem for the JS stack.
+ */
+export function defineLuaCommand(redis: Redis, name: string, lua: string): LuaCommand {
+  redis.defineCommand(name, { lua });
+  const commands = redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  return (keys, args) => commands[name].call(redis, keys.length, keys, args);
+}

@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every Redis key of Switchboard's adapters. Keys of different users land in different hash slots: the multi-user
+ * scripts assume a single Redis (or a cluster-aware split per slot, not done here).
+ */
+export const redisKeys = {
+  /** HASH connectionId → `nodeId|expiresAtMs`. */
+  userRoutes: (userId: string) => `online:users:${userId}`,
+  /** SET of JSON `[userId, connectionId]` for every route held by the node. */
+  nodeUsers: (nodeId: string) => `im:node:${nodeId}:users`,
+  /** Per-user inbox sequence counter; never expires, so a seq never restarts. */
+  seq: (userId: string) => `im:seq:${userId}`,
+  /** ZSET score = seq, member = encoded entry (see inbox.lua.ts). */
+  inbox: (userId: string) => `im:inbox:${userId}`,
+  /** Acknowledged watermark; never expires, so a redelivery can never resurrect an acknowledged entry. */
+  ack: (userId: string) => `im:ack:${userId}`,
+  /** ZSET member = seq, score = in-flight deadline (unconfirmed) or −confirmedAt (confirmed). */
+  pending: (userId: string) => `im:pending:${userId}`,
+  /** clientMsgId is user input (any length, ':' or unicode): it is hashed into a fixed, colon-free suffix. */
+  sendDedup: (senderId: string, clientMsgId: string) =>
+    `im:dedup:${senderId}:${createHash('sha256').update(clientMsgId, 'utf8').digest('base64url')}`,
+  revokedToken: (tokenId: string) => `im:revoked:${tokenId}`,
+} as const;

@@ -1,0 +1,22 @@
+import { Clock, systemClock, TokenRevocationStore } from '@app/core';
+import type Redis from 'ioredis';
+import { redisKeys } from './redis-keys';
+
+/** Revoked JWT ids (DESIGN §7): each key expires when its token would have, so the set never outgrows live tokens. */
+export class RedisTokenRevocationStore implements TokenRevocationStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async revoke(tokenId: string, expiresAt: number): Promise<void> {
+    const at = Math.ceil(expiresAt);
+    // an expired token is already refused; PXAT also rejects non-positive times
+    if (at <= this.clock.now()) return;
+    await this.redis.set(redisKeys.revokedToken(tokenId), '1', 'PXAT', at);
+  }
+
+  async isRevoked(tokenId: string): Promise<boolean> {
+    return (await this.redis.exists(redisKeys.revokedToken(tokenId))) === 1;
+  }
+}
