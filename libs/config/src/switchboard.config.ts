@@ -28,9 +28,6 @@ export class SwitchboardConfig {
   @IsInt() @Min(1) @Max(24 * 7) @Type(() => Number)
   SEND_DEDUP_TTL_HOURS = 24;
 
-  @IsInt() @Min(1) @Max(100_000) @Type(() => Number)
-  MAX_MESSAGE_LENGTH = 4000;
-
   /** Express body-parser limit, e.g. 64kb. */
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 64kb' })
   HTTP_BODY_LIMIT = '64kb';
