@@ -60,6 +60,10 @@ export class FriendsService {
     const request = await this.graph.findFriendRequest(requestId);
     // Only the addressee may decide; to anyone else the request does not exist.
     if (!request || request.toUserId !== callerId) throw new DomainError(ErrorCode.FriendRequestNotFound, `friend request ${requestId} not found`);
+    // a block placed meanwhile also rejected the request (in the block's transaction), so this check cannot be raced
+    if (status === 'accepted' && (await this.graph.isBlockedEitherWay(request.fromUserId, request.toUserId))) {
+      throw new DomainError(ErrorCode.Blocked, 'you cannot accept a request from this user');
+    }
     if (request.status !== 'pending' || !(await this.graph.decideFriendRequest(request, status, this.clock.now()))) {
       throw new DomainError(ErrorCode.FriendRequestNotPending, `friend request ${requestId} was already ${request.status === 'pending' ? 'decided' : request.status}`);
     }

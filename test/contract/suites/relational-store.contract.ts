@@ -92,4 +92,14 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
     expect(await graph.unblock(a.id, b.id)).toBe(true);
     expect(await graph.isBlockedEitherWay(a.id, b.id)).toBe(false);
   });
+
+  it('rejects the pair’s pending request when one blocks the other', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const request = await graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId: a.id, toUserId: b.id, message: null, createdAt: now });
+    await graph.block(b.id, a.id, now);
+    expect((await graph.findFriendRequest(request.id))?.status).toBe('rejected');
+    expect(await graph.decideFriendRequest(request, 'accepted', now)).toBe(false);
+    expect(await graph.areFriends(a.id, b.id)).toBe(false);
+    expect(await graph.isBlockedEitherWay(a.id, b.id)).toBe(true);
+  });
 }

@@ -93,14 +93,17 @@ export class SocialGraphRepository {
     return rows.map((f) => (f.userLowId === userId ? f.userHighId : f.userLowId));
   }
 
+  /** Blocks, and rejects any request pending between the two in the same transaction (it cannot be accepted later). */
   async block(blockerId: string, blockedId: string, now: number): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(BlockEntity)
-      .values({ blockerId, blockedId, createdAt: now })
-      .orIgnore()
-      .execute();
+    await inTransaction(this.dataSource, async (tx) => {
+      await tx.createQueryBuilder().insert().into(BlockEntity).values({ blockerId, blockedId, createdAt: now }).orIgnore().execute();
+      await tx
+        .createQueryBuilder()
+        .update(FriendRequestEntity)
+        .set({ status: 'rejected', decidedAt: now })
+        .where('pair_key = :pair AND status = :pending', { pair: pairKey(blockerId, blockedId), pending: 'pending' })
+        .execute();
+    });
   }
 
   async unblock(blockerId: string, blockedId: string): Promise<boolean> {
