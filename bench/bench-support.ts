@@ -9,7 +9,9 @@ export function cpuSeconds(pid: number): number {
 }
 
 export function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -19,7 +21,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export async function startServer(script: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const until = Date.now() + 30_000;
   for (;;) {
     try {
@@ -33,7 +38,11 @@ export async function startServer(script: string, env: Record<string, string>, p
 }
 
 /** Runs `task` `total` times with `concurrency` in flight; returns each duration in ms. */
-export async function runConcurrent(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
+export async function runConcurrent(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number[]> {
   const durations: number[] = [];
   let next = 0;
   await Promise.all(

@@ -30,21 +30,28 @@ function report(name: string, count: number, wallMs: number, cpu: number, latenc
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const baseUrl = `http://127.0.0.1:${PORT}`;
-  const server = await startServer('dist/apps/standalone/src/main.js', {
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_SEND_PER_MINUTE: '10000000',
-    RATE_LIMIT_DEFAULT_PER_MINUTE: '10000000',
-    RATE_LIMIT_LOGIN_PER_MINUTE: '10000000',
-  }, PORT);
+  const server = await startServer(
+    'dist/apps/standalone/src/main.js',
+    {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_SEND_PER_MINUTE: '10000000',
+      RATE_LIMIT_DEFAULT_PER_MINUTE: '10000000',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '10000000',
+    },
+    PORT,
+  );
   const pid = server.pid!;
   try {
     const pairs: { sender: SwitchboardClient; receiver: SwitchboardClient }[] = [];
     for (let i = 0; i < PAIRS; i++) {
       const [sender, receiver] = [new SwitchboardClient({ baseUrl }), new SwitchboardClient({ baseUrl })];
-      for (const [c, role] of [[sender, 's'], [receiver, 'r']] as const) {
+      for (const [c, role] of [
+        [sender, 's'],
+        [receiver, 'r'],
+      ] as const) {
         await c.register(`bench_${role}${i}`, 'password-123');
         await c.login(`bench_${role}${i}`, 'password-123');
       }
@@ -57,7 +64,11 @@ async function main(): Promise<void> {
     // baseline: the HTTP floor at the same concurrency
     let cpu0 = cpuSeconds(pid);
     let t0 = performance.now();
-    const baseline = await runConcurrent(MESSAGES, CONCURRENCY, async () => void (await fetch(`${baseUrl}/health`)).arrayBuffer());
+    const baseline = await runConcurrent(
+      MESSAGES,
+      CONCURRENCY,
+      async () => void (await fetch(`${baseUrl}/health`)).arrayBuffer(),
+    );
     report('baseline GET /health', MESSAGES, performance.now() - t0, cpuSeconds(pid) - cpu0, baseline);
 
     // 1:1 messages: latency from send to the recipient's push
@@ -85,7 +96,9 @@ async function main(): Promise<void> {
     report('1:1 send → 201', MESSAGES, wall, cpu, sendLatency);
     report('1:1 send → pushed', MESSAGES, wall, cpu, delivered);
     const lost = pairs.reduce((n, p) => n + p.receiver.duplicatesDropped, 0);
-    console.log(`server RSS ${rssMiB(pid).toFixed(0)} MiB, duplicates dropped by clients ${lost}, pairs ${PAIRS}, concurrency ${CONCURRENCY}, node ${process.version}`);
+    console.log(
+      `server RSS ${rssMiB(pid).toFixed(0)} MiB, duplicates dropped by clients ${lost}, pairs ${PAIRS}, concurrency ${CONCURRENCY}, node ${process.version}`,
+    );
     pairs.forEach((p) => (p.sender.disconnect(), p.receiver.disconnect()));
   } finally {
     server.kill('SIGTERM');

@@ -9,6 +9,12 @@ if ! bash scripts/infra/up.sh; then
   exit 1
 fi
 
+# the split e2e test runs the built apps as separate processes
+if ! npm run build; then
+  echo "test-all: the build failed; no tests were run" >&2
+  exit 1
+fi
+
 mkdir -p reports
 npx jest --ci --maxWorkers=2 --json --outputFile=reports/jest.json "$@"
 status=$?

@@ -20,7 +20,8 @@ describe('1:1 messaging on the one-process server', () => {
     await server.destroy();
   });
 
-  const bodies = (messages: PushMessage[]) => messages.filter((m) => m.type === WireType.FriendMessage).map((m) => m.body);
+  const bodies = (messages: PushMessage[]) =>
+    messages.filter((m) => m.type === WireType.FriendMessage).map((m) => m.body);
 
   it('delivers live, in order, to the recipient and to the sender’s other device', async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
@@ -38,7 +39,13 @@ describe('1:1 messaging on the one-process server', () => {
     expect(bodies(atBob)).toEqual(expected);
     expect(bodies(atAlice2)).toEqual(expected);
     const first = atBob.find((m) => m.type === WireType.FriendMessage)!;
-    expect(first).toMatchObject({ senderId: alice.userId, receiverId: bob.userId, conversationId: expect.stringMatching(/^d:/), messageId: expect.any(String), createdAt: expect.any(String) });
+    expect(first).toMatchObject({
+      senderId: alice.userId,
+      receiverId: bob.userId,
+      conversationId: expect.stringMatching(/^d:/),
+      messageId: expect.any(String),
+      createdAt: expect.any(String),
+    });
   });
 
   it('delivers to every device of the recipient', async () => {
@@ -68,7 +75,15 @@ describe('1:1 messaging on the one-process server', () => {
     await bob.connect();
     await alice.sendToUser(bob.userId, 'live after reconnect');
     await waitFor(() => bodies(seen).includes('live after reconnect'));
-    expect(bodies(seen)).toEqual(['online 1', 'offline 1', 'offline 2', 'offline 3', 'offline 4', 'offline 5', 'live after reconnect']);
+    expect(bodies(seen)).toEqual([
+      'online 1',
+      'offline 1',
+      'offline 2',
+      'offline 3',
+      'offline 4',
+      'offline 5',
+      'live after reconnect',
+    ]);
     expect(new Set(seen.map((m) => m.seq)).size).toBe(seen.length);
   });
 
@@ -95,7 +110,9 @@ describe('1:1 messaging on the one-process server', () => {
     const again = await alice.sendToUser(bob.userId, 'once', 'retry-key-1');
     expect(again).toEqual(first);
     const inbox = await bob.inbox(0);
-    expect(inbox.entries.filter((e) => e.type === WireType.FriendMessage).map((e) => e.messageId)).toEqual([first.messageId]);
+    expect(inbox.entries.filter((e) => e.type === WireType.FriendMessage).map((e) => e.messageId)).toEqual([
+      first.messageId,
+    ]);
     const history = await bob.history(first.conversationId);
     expect(history.items.map((m) => m.messageId)).toEqual([first.messageId]);
     // another sender may use the same clientMsgId
@@ -106,7 +123,10 @@ describe('1:1 messaging on the one-process server', () => {
   it('refuses strangers and blocked users with 403, and lifts the block on unblock', async () => {
     const [alice, bob, mallory] = [await user(), await user(), await user()];
     await befriend(alice, bob);
-    await expect(mallory.sendToUser(alice.userId, 'hi')).rejects.toMatchObject({ status: 403, body: { code: 'NOT_FRIENDS' } });
+    await expect(mallory.sendToUser(alice.userId, 'hi')).rejects.toMatchObject({
+      status: 403,
+      body: { code: 'NOT_FRIENDS' },
+    });
     await bob.block(alice.userId);
     await expect(alice.sendToUser(bob.userId, 'hi')).rejects.toMatchObject({ status: 403, body: { code: 'BLOCKED' } });
     await expect(bob.sendToUser(alice.userId, 'hi')).rejects.toMatchObject({ status: 403, body: { code: 'BLOCKED' } });
@@ -134,7 +154,10 @@ describe('1:1 messaging on the one-process server', () => {
     await expect(alice.search(word, bc.conversationId)).rejects.toMatchObject({ status: 404 });
     const conversations = await bob.conversations();
     expect(conversations.map((c) => c.conversationId).sort()).toEqual([ab.conversationId, bc.conversationId].sort());
-    expect(conversations.find((c) => c.conversationId === ab.conversationId)).toMatchObject({ peerId: alice.userId, lastMessage: { body: 'second' } });
+    expect(conversations.find((c) => c.conversationId === ab.conversationId)).toMatchObject({
+      peerId: alice.userId,
+      lastMessage: { body: 'second' },
+    });
   });
 
   it('pulls and acknowledges the inbox over REST', async () => {
@@ -157,8 +180,13 @@ describe('1:1 messaging on the one-process server', () => {
     const stale = new SwitchboardClient({ baseUrl: server.baseUrl });
     stale.http.token = token;
     stale.session = alice.session;
-    await expect(stale.http.request('GET', '/users/me')).rejects.toMatchObject({ status: 401, body: { code: 'TOKEN_REVOKED' } });
-    await expect(stale.connect()).rejects.toMatchObject({ event: { type: WireType.ConnectionError, code: 'TOKEN_REVOKED' } });
+    await expect(stale.http.request('GET', '/users/me')).rejects.toMatchObject({
+      status: 401,
+      body: { code: 'TOKEN_REVOKED' },
+    });
+    await expect(stale.connect()).rejects.toMatchObject({
+      event: { type: WireType.ConnectionError, code: 'TOKEN_REVOKED' },
+    });
     stale.disconnect();
   });
 
@@ -178,6 +206,9 @@ describe('1:1 messaging on the one-process server', () => {
     const alice = await user();
     const error = await alice.sendToUser('00000000-0000-7000-8000-000000000000', 'x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchboardApiError);
-    expect(error).toMatchObject({ status: 404, body: { statusCode: 404, code: 'USER_NOT_FOUND', requestId: expect.any(String) } });
+    expect(error).toMatchObject({
+      status: 404,
+      body: { statusCode: 404, code: 'USER_NOT_FOUND', requestId: expect.any(String) },
+    });
   });
 });

@@ -18,7 +18,10 @@ export interface RunningStandalone {
 }
 
 /** Boots the one-process server on a free port with its own data directory, as `npm start` would. */
-export async function startStandalone(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'))): Promise<RunningStandalone> {
+export async function startStandalone(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-')),
+): Promise<RunningStandalone> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const config = loadConfig(StandaloneConfig, {
     PORT: String(port),
@@ -34,7 +37,14 @@ export async function startStandalone(env: Record<string, string> = {}, dataDir 
   await app.listen(port, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = () => app.close();
-  return { app, baseUrl, dataDir, config, stop, destroy: async () => (await stop(), rmSync(dataDir, { recursive: true, force: true })) };
+  return {
+    app,
+    baseUrl,
+    dataDir,
+    config,
+    stop,
+    destroy: async () => (await stop(), rmSync(dataDir, { recursive: true, force: true })),
+  };
 }
 
 let counter = 0;

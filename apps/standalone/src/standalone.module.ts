@@ -1,10 +1,20 @@
 import { AccountsModule } from '@app/accounts';
-import { ConfigModule, StandaloneConfig } from '@app/config';
-import { CLOCK, DISPATCHER, HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, NODE_DIRECTORY, PUSH_TRANSPORT, systemClock } from '@app/core';
+import { StandaloneConfig } from '@app/config';
+import {
+  CLOCK,
+  DISPATCHER,
+  HISTORY_STORE,
+  HistoryStore,
+  INBOX_STORE,
+  InboxStore,
+  NODE_DIRECTORY,
+  PUSH_TRANSPORT,
+  systemClock,
+} from '@app/core';
 import { EmbeddedAdaptersModule } from '@app/embedded';
 import { DispatchModule, MessageDispatchService, MessagingApiModule, StorageModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
-import { HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@app/platform';
+import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
 import { SocialModule } from '@app/social';
 import { DynamicModule, Global, Module } from '@nestjs/common';
@@ -45,13 +55,14 @@ export class StandaloneModule {
     return {
       module: StandaloneModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule,
+        ...appFoundation(config),
         RateLimitModule,
-        MetricsModule,
         NodeBindingsModule.forIdentity(identity),
         PersistenceModule.forRoot({ kind: 'sqlite', file: join(config.DATA_DIR, 'switchboard.sqlite') }),
-        EmbeddedAdaptersModule.forRoot({ file: join(config.DATA_DIR, 'messages.sqlite'), retentionMs: config.INBOX_RETENTION_HOURS * 3600_000 }),
+        EmbeddedAdaptersModule.forRoot({
+          file: join(config.DATA_DIR, 'messages.sqlite'),
+          retentionMs: config.INBOX_RETENTION_HOURS * 3600_000,
+        }),
         InProcessWiringModule,
         AccountsModule,
         SocialModule,
@@ -59,7 +70,10 @@ export class StandaloneModule {
         StorageModule,
         PushModule,
         HealthModule.forChecks((ref) => [
-          { name: 'relational-store', check: async () => void (await ref.get(DataSource, { strict: false }).query('SELECT 1')) },
+          {
+            name: 'relational-store',
+            check: async () => void (await ref.get(DataSource, { strict: false }).query('SELECT 1')),
+          },
           { name: 'inbox', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
           { name: 'history', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },
         ]),

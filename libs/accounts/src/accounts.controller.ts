@@ -2,7 +2,15 @@ import { ApiErrorDto, Public, RateLimit } from '@app/platform';
 import { UsersRepository } from '@app/persistence';
 import type { LoginResponse, PublicUser } from '@app/protocol';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { CurrentUser } from './auth.guard';
 import { AuthenticatedUser } from './authenticated-user';
 import { LoginDto, LoginResponseDto, PublicUserDto, RegisterDto, UserSearchQueryDto } from './dto/auth.dto';

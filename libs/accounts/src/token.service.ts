@@ -11,7 +11,10 @@ export class TokenService {
     @Inject(TOKEN_REVOCATION_STORE) private readonly revocations: TokenRevocationStore,
   ) {}
 
-  async issue(user: { id: string; username: string }, nodeId: string): Promise<{ token: string; expiresIn: number; claims: AuthenticatedUser }> {
+  async issue(
+    user: { id: string; username: string },
+    nodeId: string,
+  ): Promise<{ token: string; expiresIn: number; claims: AuthenticatedUser }> {
     const token = await this.jwt.signAsync({ sub: user.id, usr: user.username, node: nodeId, jti: newTimeOrderedId() });
     const claims = this.toUser(this.jwt.decode<AccessTokenClaims>(token));
     return { token, expiresIn: claims.expiresAt - Math.floor(Date.now() / 1000), claims };
@@ -24,10 +27,15 @@ export class TokenService {
       claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
-      throw new DomainError(ErrorCode.Unauthenticated, expired ? 'access token expired, log in again' : 'access token is invalid');
+      throw new DomainError(
+        ErrorCode.Unauthenticated,
+        expired ? 'access token expired, log in again' : 'access token is invalid',
+      );
     }
-    if (!claims.sub || !claims.jti || !claims.node) throw new DomainError(ErrorCode.Unauthenticated, 'access token is invalid');
-    if (await this.revocations.isRevoked(claims.jti)) throw new DomainError(ErrorCode.TokenRevoked, 'access token was revoked, log in again');
+    if (!claims.sub || !claims.jti || !claims.node)
+      throw new DomainError(ErrorCode.Unauthenticated, 'access token is invalid');
+    if (await this.revocations.isRevoked(claims.jti))
+      throw new DomainError(ErrorCode.TokenRevoked, 'access token was revoked, log in again');
     return this.toUser(claims);
   }
 
@@ -36,6 +44,12 @@ export class TokenService {
   }
 
   private toUser(claims: AccessTokenClaims): AuthenticatedUser {
-    return { userId: claims.sub, username: claims.usr, nodeId: claims.node, tokenId: claims.jti, expiresAt: claims.exp };
+    return {
+      userId: claims.sub,
+      username: claims.usr,
+      nodeId: claims.node,
+      tokenId: claims.jti,
+      expiresAt: claims.exp,
+    };
   }
 }

@@ -6,7 +6,10 @@ import { SwitchboardConfig } from './switchboard.config';
 export class ConfigModule {
   static forRoot<T extends SwitchboardConfig>(config: T): DynamicModule {
     const own = config.constructor as new () => T;
-    const providers = [{ provide: SwitchboardConfig, useValue: config }, ...(own === SwitchboardConfig ? [] : [{ provide: own, useValue: config }])];
+    const providers = [
+      { provide: SwitchboardConfig, useValue: config },
+      ...(own === SwitchboardConfig ? [] : [{ provide: own, useValue: config }]),
+    ];
     return { module: ConfigModule, global: true, providers, exports: providers };
   }
 }

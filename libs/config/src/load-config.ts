@@ -12,9 +12,11 @@ export class ConfigError extends Error {
 export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(cls, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
-  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length) {
-    const lines = errors.flatMap((e: ValidationError) => Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`));
+    const lines = errors.flatMap((e: ValidationError) =>
+      Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
+    );
     throw new ConfigError(`Invalid configuration for ${cls.name}:\n${lines.join('\n')}`);
   }
   return config;

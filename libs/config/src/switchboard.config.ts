@@ -6,7 +6,10 @@ const url = { require_tld: false, require_protocol: true } as const;
 
 /** Settings shared by every app. Names are the environment variables, listed in the README. */
 export class SwitchboardConfig {
-  @IsInt() @Min(0) @Max(65535) @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @Type(() => Number)
   PORT = 3000;
 
   @IsString()
@@ -16,33 +19,53 @@ export class SwitchboardConfig {
   LOG_LEVEL = 'info';
 
   /** HMAC secret for access tokens; the same on every gateway and push node. */
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @IsInt() @Min(60) @Max(7 * 24 * 3600) @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  @Type(() => Number)
   JWT_TTL_SECONDS = 3600;
 
-  @IsInt() @Min(1) @Max(24 * 30) @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  @Type(() => Number)
   INBOX_RETENTION_HOURS = 72;
 
-  @IsInt() @Min(1) @Max(24 * 7) @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 7)
+  @Type(() => Number)
   SEND_DEDUP_TTL_HOURS = 24;
 
   /** Express body-parser limit, e.g. 64kb. */
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 64kb' })
   HTTP_BODY_LIMIT = '64kb';
 
-  @IsInt() @Min(1) @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
   RATE_LIMIT_SEND_PER_MINUTE = 1200;
 
-  @IsInt() @Min(1) @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
   RATE_LIMIT_LOGIN_PER_MINUTE = 20;
 
-  @IsInt() @Min(1) @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
   RATE_LIMIT_DEFAULT_PER_MINUTE = 600;
 
   /** How long dispatch waits for the broker's receipt before a send fails (and its seqs may be burnt). */
-  @IsInt() @Min(100) @Max(60_000) @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  @Type(() => Number)
   PUBLISH_TIMEOUT_MS = 5000;
 }
 
@@ -53,9 +76,11 @@ export class StandaloneConfig extends SwitchboardConfig {
   DATA_DIR = './data';
 
   /** The push URL clients are told to connect to; defaults to http://localhost:PORT. */
-  @IsOptional() @IsUrl(url)
+  @IsOptional()
+  @IsUrl(url)
   PUBLIC_URL?: string;
 
-  @IsString() @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'NODE_ID must be 1-64 letters, digits, - or _' })
+  @IsString()
+  @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'NODE_ID must be 1-64 letters, digits, - or _' })
   NODE_ID = 'standalone';
 }

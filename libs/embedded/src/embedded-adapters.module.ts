@@ -1,4 +1,11 @@
-import { HISTORY_STORE, INBOX_STORE, MESSAGE_BUS, PRESENCE_STORE, SEND_DEDUP_STORE, TOKEN_REVOCATION_STORE } from '@app/core';
+import {
+  HISTORY_STORE,
+  INBOX_STORE,
+  MESSAGE_BUS,
+  PRESENCE_STORE,
+  SEND_DEDUP_STORE,
+  TOKEN_REVOCATION_STORE,
+} from '@app/core';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { EmbeddedDatabase } from './embedded-database';
 import { SqliteHistoryStore } from './history.sqlite';
@@ -16,10 +23,26 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
   static forRoot(options: { file: string; retentionMs: number }): DynamicModule {
     const providers = [
       { provide: EmbeddedDatabase, useFactory: () => new EmbeddedDatabase(options.file) },
-      { provide: INBOX_STORE, inject: [EmbeddedDatabase], useFactory: (db: EmbeddedDatabase) => new SqliteInboxStore(db, { retentionMs: options.retentionMs }) },
-      { provide: SEND_DEDUP_STORE, inject: [EmbeddedDatabase], useFactory: (db: EmbeddedDatabase) => new SqliteSendDedupStore(db) },
-      { provide: TOKEN_REVOCATION_STORE, inject: [EmbeddedDatabase], useFactory: (db: EmbeddedDatabase) => new SqliteTokenRevocationStore(db) },
-      { provide: HISTORY_STORE, inject: [EmbeddedDatabase], useFactory: (db: EmbeddedDatabase) => new SqliteHistoryStore(db) },
+      {
+        provide: INBOX_STORE,
+        inject: [EmbeddedDatabase],
+        useFactory: (db: EmbeddedDatabase) => new SqliteInboxStore(db, { retentionMs: options.retentionMs }),
+      },
+      {
+        provide: SEND_DEDUP_STORE,
+        inject: [EmbeddedDatabase],
+        useFactory: (db: EmbeddedDatabase) => new SqliteSendDedupStore(db),
+      },
+      {
+        provide: TOKEN_REVOCATION_STORE,
+        inject: [EmbeddedDatabase],
+        useFactory: (db: EmbeddedDatabase) => new SqliteTokenRevocationStore(db),
+      },
+      {
+        provide: HISTORY_STORE,
+        inject: [EmbeddedDatabase],
+        useFactory: (db: EmbeddedDatabase) => new SqliteHistoryStore(db),
+      },
       { provide: PRESENCE_STORE, useFactory: () => new InMemoryPresenceStore() },
       { provide: MESSAGE_BUS, useFactory: () => new InProcessMessageBus() },
     ];

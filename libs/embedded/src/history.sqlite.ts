@@ -64,7 +64,11 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   async page(query: HistoryPageQuery): Promise<HistoryRecord[]> {
-    const rows = this.st.page.all({ conversationId: query.conversationId, before: query.before ?? null, limit: query.limit });
+    const rows = this.st.page.all({
+      conversationId: query.conversationId,
+      before: query.before ?? null,
+      limit: query.limit,
+    });
     return (rows as HistoryRow[]).map(toRecord);
   }
 

@@ -26,7 +26,9 @@ export class SqliteInboxStore implements InboxStore {
       // a confirmed seq waits for its write at most one retention, then it is forgotten (its message has expired)
       confirm: db.prepare('UPDATE inbox_pending SET confirmed = 1, deadline = ? WHERE user_id = ? AND seq = ?'),
       dropPending: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq = ?'),
-      insertEntry: db.prepare('INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload, created_at) VALUES (?, ?, ?, ?)'),
+      insertEntry: db.prepare(
+        'INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload, created_at) VALUES (?, ?, ?, ?)',
+      ),
       expiredPending: db.prepare(
         'SELECT seq FROM inbox_pending WHERE user_id = ? AND confirmed = 0 AND deadline < ? ORDER BY seq',
       ),
@@ -82,11 +84,17 @@ export class SqliteInboxStore implements InboxStore {
   async read(userId: string, afterSeq: number, limit: number): Promise<InboxRead> {
     const now = Date.now();
     return this.database.db.transaction(() => {
-      for (const { seq } of this.st.expiredPending.all(userId, now) as { seq: number }[]) this.burnOne(userId, seq, now);
+      for (const { seq } of this.st.expiredPending.all(userId, now) as { seq: number }[])
+        this.burnOne(userId, seq, now);
       this.st.forgetConfirmed.run(userId, now);
       this.st.dropExpired.run(userId, now - this.options.retentionMs);
       const { head, watermark } = this.sequenceOf(userId);
-      const rows = this.st.entries.all(userId, afterSeq, now - this.options.retentionMs, limit + 1) as StoredInboxEntry[];
+      const rows = this.st.entries.all(
+        userId,
+        afterSeq,
+        now - this.options.retentionMs,
+        limit + 1,
+      ) as StoredInboxEntry[];
       const pending = (this.st.pending.all(userId, afterSeq) as { seq: number }[]).map((r) => r.seq);
       return { entries: rows.slice(0, limit), pending, headSeq: head, watermark, hasMore: rows.length > limit };
     })();

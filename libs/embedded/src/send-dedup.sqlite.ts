@@ -12,7 +12,9 @@ export class SqliteSendDedupStore implements SendDedupStore {
 
   constructor(private readonly database: EmbeddedDatabase) {
     const db = database.db;
-    this.get = db.prepare('SELECT result, expires_at AS expiresAt FROM send_dedup WHERE sender_id = ? AND client_msg_id = ?');
+    this.get = db.prepare(
+      'SELECT result, expires_at AS expiresAt FROM send_dedup WHERE sender_id = ? AND client_msg_id = ?',
+    );
     this.upsert = db.prepare(
       `INSERT INTO send_dedup (sender_id, client_msg_id, result, expires_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (sender_id, client_msg_id) DO UPDATE SET result = excluded.result, expires_at = excluded.expires_at`,
@@ -25,7 +27,8 @@ export class SqliteSendDedupStore implements SendDedupStore {
     const now = Date.now();
     return this.database.db.transaction((): DedupClaim => {
       const row = this.get.get(senderId, clientMsgId) as { result: string | null; expiresAt: number } | undefined;
-      if (row && row.expiresAt > now) return row.result === null ? { status: 'in-progress' } : { status: 'done', result: row.result };
+      if (row && row.expiresAt > now)
+        return row.result === null ? { status: 'in-progress' } : { status: 'done', result: row.result };
       this.upsert.run(senderId, clientMsgId, null, now + inProgressTtlMs);
       this.purgeNowAndThen(now);
       return { status: 'claimed' };

@@ -1,9 +1,31 @@
 import { AuthenticatedUser, CurrentUser } from '@app/accounts';
 import { ApiErrorDto, RateLimit } from '@app/platform';
-import type { ConversationSummary, HistoryPage, InboxPage, SendMessageResponse, StoredMessageView } from '@app/protocol';
+import type {
+  ConversationSummary,
+  HistoryPage,
+  InboxPage,
+  SendMessageResponse,
+  StoredMessageView,
+} from '@app/protocol';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { AckDto, HistoryQueryDto, InboxQueryDto, SearchQueryDto, SendMessageDto, SendMessageResponseDto } from './dto/messaging.dto';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  AckDto,
+  HistoryQueryDto,
+  InboxQueryDto,
+  SearchQueryDto,
+  SendMessageDto,
+  SendMessageResponseDto,
+} from './dto/messaging.dto';
 import { HistoryQueryService } from './history/history-query.service';
 import { InboxService } from './inbox/inbox.service';
 import { SendMessageUseCase } from './send/send-message.use-case';
@@ -24,9 +46,17 @@ export class MessagesController {
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'not friends, or blocked' })
   @ApiNotFoundResponse({ type: ApiErrorDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'the same clientMsgId is being sent right now' })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'the broker did not take it; retry with the same clientMsgId' })
+  @ApiServiceUnavailableResponse({
+    type: ApiErrorDto,
+    description: 'the broker did not take it; retry with the same clientMsgId',
+  })
   send(@CurrentUser() user: AuthenticatedUser, @Body() dto: SendMessageDto): Promise<SendMessageResponse> {
-    return this.sendMessage.execute({ senderId: user.userId, toUserId: dto.to.userId, body: dto.body, clientMsgId: dto.clientMsgId });
+    return this.sendMessage.execute({
+      senderId: user.userId,
+      toUserId: dto.to.userId,
+      body: dto.body,
+      clientMsgId: dto.clientMsgId,
+    });
   }
 
   @Get('search')
@@ -51,7 +81,11 @@ export class ConversationsController {
   @Get(':id/messages')
   @ApiOperation({ summary: 'History of one conversation, newest first; pass nextBefore as before for older pages' })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  messages(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: HistoryQueryDto): Promise<HistoryPage> {
+  messages(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') id: string,
+    @Query() query: HistoryQueryDto,
+  ): Promise<HistoryPage> {
     return this.history.page(user.userId, id, query.before, query.limit);
   }
 }
@@ -65,7 +99,8 @@ export class InboxController {
   @Get()
   @ApiOperation({
     summary: 'Offline pull in seq order',
-    description: 'Entries after `after`; type 214 marks a burnt seq; `pending` seqs are still on their way: ask again later, do not skip them.',
+    description:
+      'Entries after `after`; type 214 marks a burnt seq; `pending` seqs are still on their way: ask again later, do not skip them.',
   })
   read(@CurrentUser() user: AuthenticatedUser, @Query() query: InboxQueryDto): Promise<InboxPage> {
     return this.inbox.read(user.userId, query.after, query.limit);

@@ -6,6 +6,7 @@ import { InboxService } from './inbox/inbox.service';
 import { ConversationsController, InboxController, MessagesController } from './messaging.controller';
 import { SendMessageUseCase } from './send/send-message.use-case';
 import { StorageConsumers } from './storage/storage-consumers';
+import { INTERNAL_SECRET_GUARD, InternalDispatchController } from './internal/internal-dispatch.controller';
 
 /** The gateway's message API: send, inbox pull/ack, history, search. */
 @Module({
@@ -21,6 +22,14 @@ export class MessagingApiModule {}
   exports: [MessageDispatchService],
 })
 export class DispatchModule {}
+
+/** message-dispatch as its own process: the internal HTTP API the gateways call. */
+@Module({
+  imports: [DispatchModule],
+  controllers: [InternalDispatchController],
+  providers: [INTERNAL_SECRET_GUARD],
+})
+export class InternalDispatchApiModule {}
 
 /** storage-worker: the history and offline consumer groups. */
 @Module({ providers: [StorageConsumers] })

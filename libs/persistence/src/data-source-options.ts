@@ -3,10 +3,17 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 /** The relational store is one TypeORM model on two engines: SQLite (embedded) or PostgreSQL (cluster). */
-export type RelationalStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
+export type RelationalStoreConfig =
+  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
 
 export function dataSourceOptions(config: RelationalStoreConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
   if (config.kind === 'sqlite') {
     return {
       ...common,
@@ -19,7 +26,12 @@ export function dataSourceOptions(config: RelationalStoreConfig): DataSourceOpti
       },
     };
   }
-  return { ...common, type: 'postgres', url: config.url, extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: 5000 } };
+  return {
+    ...common,
+    type: 'postgres',
+    url: config.url,
+    extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+  };
 }
 
 /** Unique-constraint violation on either engine. */

@@ -41,18 +41,44 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toBody(exception: unknown): ApiErrorBody {
     if (exception instanceof DomainError) {
       const statusCode = httpStatusOf(exception.code);
-      return { statusCode, error: reason(statusCode), code: exception.code, message: exception.message, details: exception.details };
+      return {
+        statusCode,
+        error: reason(statusCode),
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+      };
     }
     if (exception instanceof ThrottlerException) {
-      return { statusCode: 429, error: 'Too Many Requests', code: ErrorCode.RateLimited, message: 'rate limit exceeded, slow down' };
+      return {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        code: ErrorCode.RateLimited,
+        message: 'rate limit exceeded, slow down',
+      };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
-      const body = (typeof response === 'string' ? { message: response } : response) as { message?: string | string[]; code?: string };
+      const body = (typeof response === 'string' ? { message: response } : response) as {
+        message?: string | string[];
+        code?: string;
+      };
       const message = body.message ?? exception.message;
-      const code = body.code ?? (statusCode === 400 && Array.isArray(message) ? ErrorCode.ValidationFailed : (HTTP_CODE[statusCode] ?? 'ERROR'));
+      const code =
+        body.code ??
+        (statusCode === 400 && Array.isArray(message)
+          ? ErrorCode.ValidationFailed
+          : (HTTP_CODE[statusCode] ?? 'ERROR'));
       return { statusCode, error: reason(statusCode), code, message };
+    }
+    if (isInfrastructureError(exception)) {
+      return {
+        statusCode: 503,
+        error: reason(503),
+        code: ErrorCode.DependencyUnavailable,
+        message: 'a dependency is unavailable, try again',
+      };
     }
     return { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'internal error' };
   }
@@ -60,4 +86,40 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
 function reason(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+]);
+
+/** A database, cache or broker that went away: the caller should retry (503), it is not our bug (500). */
+export function isInfrastructureError(error: unknown): boolean {
+  for (
+    let e = error as
+        { code?: string; name?: string; message?: string; cause?: unknown; driverError?: unknown } | undefined,
+      depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
+    if (e.code && NETWORK_CODES.has(e.code)) return true;
+    if (
+      e.name === 'MaxRetriesPerRequestError' ||
+      /Connection is closed|Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
+        e.message ?? '',
+      )
+    )
+      return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
 }

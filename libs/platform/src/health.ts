@@ -30,7 +30,10 @@ export class HealthController {
     return this.health.check(
       this.checks.map((c) => async (): Promise<HealthIndicatorResult> => {
         try {
-          await Promise.race([c.check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref())]);
+          await Promise.race([
+            c.check(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref()),
+          ]);
           return { [c.name]: { status: 'up' } };
         } catch (error) {
           return { [c.name]: { status: 'down', message: (error as Error).message } };

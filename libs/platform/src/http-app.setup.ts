@@ -22,6 +22,8 @@ export function configureHttpApp(app: INestApplication, options: { title: string
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      // service-to-service API (message-dispatch): not part of the public versioned API
+      { path: 'internal/dispatch', method: RequestMethod.POST },
     ],
   });
   app.useGlobalPipes(createValidationPipe());
@@ -32,7 +34,9 @@ export function configureHttpApp(app: INestApplication, options: { title: string
       app,
       new DocumentBuilder()
         .setTitle(options.title)
-        .setDescription('Switchboard instant-messaging and push server. Errors are JSON: {statusCode, error, code, message, requestId}.')
+        .setDescription(
+          'Switchboard instant-messaging and push server. Errors are JSON: {statusCode, error, code, message, requestId}.',
+        )
         .setVersion('1')
         .addBearerAuth()
         .build(),

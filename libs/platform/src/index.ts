@@ -9,3 +9,4 @@ export * from './api-error.dto';
 export * from './public.decorator';
 export * from './rate-limit.guard';
 export * from './body-parser';
+export * from './boot';

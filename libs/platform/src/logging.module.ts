@@ -14,7 +14,8 @@ import { requestIdFor } from './request-id';
           level: config.LOG_LEVEL,
           genReqId: requestIdFor,
           autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+          customLogLevel: (_req, res, err) =>
+            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
           redact: ['req.headers.authorization', 'req.headers.cookie'],
         },
       }),

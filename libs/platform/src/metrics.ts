@@ -7,10 +7,24 @@ collectDefaultMetrics();
 
 /** The product's own metrics; one registry per process, scraped at /metrics. */
 export const metrics = {
-  messagesAccepted: new Counter({ name: 'switchboard_messages_accepted_total', help: 'Sends accepted (201)', labelNames: ['type'] }),
-  sendFailures: new Counter({ name: 'switchboard_send_failures_total', help: 'Sends refused after seqs were allocated', labelNames: ['reason'] }),
-  pushDeliveries: new Counter({ name: 'switchboard_push_deliveries_total', help: 'Messages emitted to client sockets' }),
-  inboxWrites: new Counter({ name: 'switchboard_inbox_writes_total', help: 'Inbox entries written by the offline consumer' }),
+  messagesAccepted: new Counter({
+    name: 'switchboard_messages_accepted_total',
+    help: 'Sends accepted (201)',
+    labelNames: ['type'],
+  }),
+  sendFailures: new Counter({
+    name: 'switchboard_send_failures_total',
+    help: 'Sends refused after seqs were allocated',
+    labelNames: ['reason'],
+  }),
+  pushDeliveries: new Counter({
+    name: 'switchboard_push_deliveries_total',
+    help: 'Messages emitted to client sockets',
+  }),
+  inboxWrites: new Counter({
+    name: 'switchboard_inbox_writes_total',
+    help: 'Inbox entries written by the offline consumer',
+  }),
   connections: new Gauge({ name: 'switchboard_push_connections', help: 'Client sockets held by this push node' }),
   dispatchSeconds: new Histogram({
     name: 'switchboard_dispatch_seconds',

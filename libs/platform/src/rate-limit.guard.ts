@@ -13,7 +13,10 @@ const MINUTE = 60_000;
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, [request.context.getHandler(), request.context.getClass()]);
+    const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, [
+      request.context.getHandler(),
+      request.context.getClass(),
+    ]);
     if (request.throttler.name !== 'default' && request.throttler.name !== bucket) return true;
     return super.handleRequest(request);
   }
@@ -30,7 +33,6 @@ export class RateLimitGuard extends ThrottlerGuard {
     const http = context.switchToHttp();
     return { req: http.getRequest(), res: http.getResponse() };
   }
-
 }
 
 @Module({

@@ -4,7 +4,9 @@ import { registerDecorator, ValidationOptions } from 'class-validator';
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m.replace(e.property, path) : `${path}: ${m}`));
+    const own = Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(e.property) ? m.replace(e.property, path) : `${path}: ${m}`,
+    );
     return [...own, ...flatten(e.children ?? [], path)];
   });
 }
@@ -24,6 +26,9 @@ export function createValidationPipe(): ValidationPipe {
  * Text a person wrote: well-formed Unicode (no lone surrogates) and no NUL or other C0 controls except tab and line
  * breaks. PostgreSQL rejects NUL, and lone surrogates cannot be encoded, so both would become a 500 further down.
  */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 export function IsCleanText(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -32,8 +37,7 @@ export function IsCleanText(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options: { message: `${String(propertyName)} must be well-formed text without control characters`, ...options },
       validator: {
-        // eslint-disable-next-line no-control-regex
-        validate: (value: unknown) => typeof value === 'string' && value.isWellFormed() && !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value),
+        validate: (value: unknown) => typeof value === 'string' && value.isWellFormed() && !CONTROL_CHARS.test(value),
       },
     });
 }

@@ -11,7 +11,8 @@ export type ParsedConversationId = { kind: 'direct'; userIds: [string, string] }
 
 export function parseConversationId(id: string): ParsedConversationId | null {
   const parts = id.split(':');
-  if (parts[0] === 'd' && parts.length === 3 && parts[1] && parts[2]) return { kind: 'direct', userIds: [parts[1], parts[2]] };
+  if (parts[0] === 'd' && parts.length === 3 && parts[1] && parts[2])
+    return { kind: 'direct', userIds: [parts[1], parts[2]] };
   if (parts[0] === 'g' && parts.length === 2 && parts[1]) return { kind: 'group', groupId: parts[1] };
   return null;
 }

@@ -4,7 +4,14 @@ import { InboxService } from '@app/messaging';
 import { metrics } from '@app/platform';
 import { PushErrorCode, WireType } from '@app/protocol';
 import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import { NodeIdentity, ROUTE_TTL_MS } from './node-identity';
 import { PushSocket, SocketRegistry } from './socket-registry';
 
@@ -16,7 +23,13 @@ const REPLAY_MAX = 5000;
  * The client push channel (DESIGN §9): verify the token in the handshake, register the route, replay the inbox after
  * `lastSeq`, emit 201, then live messages; acks move the inbox watermark.
  */
-@WebSocketGateway({ path: '/socket.io', cors: { origin: true }, pingInterval: 25_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 })
+@WebSocketGateway({
+  path: '/socket.io',
+  cors: { origin: true },
+  pingInterval: 25_000,
+  pingTimeout: 20_000,
+  maxHttpBufferSize: 64 * 1024,
+})
 export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PushGateway.name);
   private heartbeat?: NodeJS.Timeout;
@@ -41,7 +54,8 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   async handleConnection(socket: PushSocket): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastSeq?: unknown };
-    if (typeof auth.token !== 'string' || !auth.token) return this.refuse(socket, PushErrorCode.TokenMissing, 'handshake auth.token is required');
+    if (typeof auth.token !== 'string' || !auth.token)
+      return this.refuse(socket, PushErrorCode.TokenMissing, 'handshake auth.token is required');
     const lastSeq = auth.lastSeq ?? 0;
     if (typeof lastSeq !== 'number' || !Number.isSafeInteger(lastSeq) || lastSeq < 0) {
       return this.refuse(socket, PushErrorCode.BadRequest, 'handshake auth.lastSeq must be a non-negative integer');
@@ -50,10 +64,18 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       socket.data.user = await this.tokens.verify(auth.token);
     } catch (error) {
       const revoked = error instanceof DomainError && error.code === ErrorCode.TokenRevoked;
-      return this.refuse(socket, revoked ? PushErrorCode.TokenRevoked : PushErrorCode.TokenInvalid, (error as Error).message);
+      return this.refuse(
+        socket,
+        revoked ? PushErrorCode.TokenRevoked : PushErrorCode.TokenInvalid,
+        (error as Error).message,
+      );
     }
     if (socket.data.user.nodeId !== this.identity.id) {
-      return this.refuse(socket, PushErrorCode.TokenWrongNode, `this token is for node ${socket.data.user.nodeId}; log in again to get your node`);
+      return this.refuse(
+        socket,
+        PushErrorCode.TokenWrongNode,
+        `this token is for node ${socket.data.user.nodeId}; log in again to get your node`,
+      );
     }
     socket.data.heldBack = [];
     this.registry.add(socket);
@@ -75,18 +97,26 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   async handleDisconnect(socket: PushSocket): Promise<void> {
     if (!this.registry.remove(socket)) return;
     metrics.connections.set(this.registry.size);
-    await this.presence.disconnect(this.routeOf(socket)).catch((error) => this.logger.warn({ err: error }, 'route not removed; it will expire'));
+    await this.presence
+      .disconnect(this.routeOf(socket))
+      .catch((error) => this.logger.warn({ err: error }, 'route not removed; it will expire'));
   }
 
   @SubscribeMessage('ack')
   async onAck(@ConnectedSocket() socket: PushSocket, @MessageBody() body: unknown): Promise<void> {
     const seq = (body as { seq?: unknown } | null)?.seq;
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
-      socket.emit('error', { type: WireType.ConnectionError, code: PushErrorCode.BadRequest, message: 'ack needs {seq: non-negative integer}' });
+      socket.emit('error', {
+        type: WireType.ConnectionError,
+        code: PushErrorCode.BadRequest,
+        message: 'ack needs {seq: non-negative integer}',
+      });
       return;
     }
     if (!socket.data.user) return;
-    await this.inbox.ack(socket.data.user.userId, seq).catch((error) => this.logger.warn({ err: error }, 'ack not stored; the client will ack again'));
+    await this.inbox
+      .ack(socket.data.user.userId, seq)
+      .catch((error) => this.logger.warn({ err: error }, 'ack not stored; the client will ack again'));
   }
 
   private async replay(socket: PushSocket, lastSeq: number): Promise<{ replayed: number; headSeq: number }> {
@@ -110,9 +140,12 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     return { userId: socket.data.user.userId, connectionId: socket.id, nodeId: this.identity.id };
   }
 
-  private async refreshRoutes(): Promise<void> {
+  /** Heartbeat of every local route; also called when this node had been declared dead and its routes reaped. */
+  async refreshRoutes(): Promise<void> {
     const routes = [...this.registry.all()].map((s) => this.routeOf(s));
     if (!routes.length) return;
-    await this.presence.refresh(this.identity.id, routes, ROUTE_TTL_MS).catch((error) => this.logger.warn({ err: error }, 'route heartbeat failed'));
+    await this.presence
+      .refresh(this.identity.id, routes, ROUTE_TTL_MS)
+      .catch((error) => this.logger.warn({ err: error }, 'route heartbeat failed'));
   }
 }

@@ -9,6 +9,6 @@ import { SocketRegistry } from './socket-registry';
 @Module({
   imports: [TokensModule, InboxModule],
   providers: [PushGateway, SocketRegistry, PushDeliveryService],
-  exports: [PushDeliveryService, SocketRegistry],
+  exports: [PushDeliveryService, SocketRegistry, PushGateway],
 })
 export class PushModule {}

@@ -4,3 +4,4 @@ export * from './presence.redis';
 export * from './inbox.redis';
 export * from './send-dedup.redis';
 export * from './token-revocation.redis';
+export * from './redis-adapters.module';

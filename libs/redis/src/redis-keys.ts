@@ -21,4 +21,8 @@ export const redisKeys = {
   sendDedup: (senderId: string, clientMsgId: string) =>
     `im:dedup:${senderId}:${createHash('sha256').update(clientMsgId, 'utf8').digest('base64url')}`,
   revokedToken: (tokenId: string) => `im:revoked:${tokenId}`,
+  /** HASH publicUrl, internalUrl, startedAt of a push node; expires unless the node heartbeats. */
+  node: (nodeId: string) => `im:node:${nodeId}`,
+  /** SET of registered node ids; a member whose `im:node:{id}` is gone is dead until it re-registers. */
+  nodes: () => 'im:nodes',
 } as const;

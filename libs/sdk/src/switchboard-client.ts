@@ -132,7 +132,12 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
     return this.http.request('GET', '/conversations');
   }
   history(conversationId: string, options: { before?: string; limit?: number } = {}): Promise<HistoryPage> {
-    return this.http.request('GET', `/conversations/${encodeURIComponent(conversationId)}/messages`, undefined, options);
+    return this.http.request(
+      'GET',
+      `/conversations/${encodeURIComponent(conversationId)}/messages`,
+      undefined,
+      options,
+    );
   }
   search(q: string, conversationId?: string): Promise<StoredMessageView[]> {
     return this.http.request('GET', '/messages/search', undefined, { q, conversationId });
@@ -200,7 +205,8 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
         const skipped = this.tracker.settle(page.headSeq, new Set(page.pending));
         if (skipped.length) this.emit('skipped', skipped);
         this.scheduleAck();
-        if (page.pending.some((s) => s > this.tracker.lastSeq) && this.tracker.lastSeq < page.headSeq) this.scheduleResync(this.options.gapWaitMs ?? 300);
+        if (page.pending.some((s) => s > this.tracker.lastSeq) && this.tracker.lastSeq < page.headSeq)
+          this.scheduleResync(this.options.gapWaitMs ?? 300);
         return;
       }
     } catch {

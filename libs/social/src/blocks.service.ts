@@ -12,7 +12,8 @@ export class BlocksService {
 
   async block(userId: string, targetId: string): Promise<void> {
     if (userId === targetId) throw new DomainError(ErrorCode.CannotTargetSelf, 'you cannot block yourself');
-    if (!(await this.users.findById(targetId))) throw new DomainError(ErrorCode.UserNotFound, `user ${targetId} does not exist`);
+    if (!(await this.users.findById(targetId)))
+      throw new DomainError(ErrorCode.UserNotFound, `user ${targetId} does not exist`);
     await this.graph.block(userId, targetId, this.clock.now());
   }
 

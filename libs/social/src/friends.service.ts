@@ -17,9 +17,17 @@ export class FriendsService {
     if (fromUserId === toUserId) throw new DomainError(ErrorCode.CannotTargetSelf, 'you cannot befriend yourself');
     const [from, to] = await Promise.all([this.users.findById(fromUserId), this.users.findById(toUserId)]);
     if (!from || !to) throw new DomainError(ErrorCode.UserNotFound, `user ${toUserId} does not exist`);
-    if (await this.graph.isBlockedEitherWay(fromUserId, toUserId)) throw new DomainError(ErrorCode.Blocked, 'you cannot send a friend request to this user');
-    if (await this.graph.areFriends(fromUserId, toUserId)) throw new DomainError(ErrorCode.AlreadyFriends, 'you are already friends');
-    const request = await this.graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId, toUserId, message: message ?? null, createdAt: this.clock.now() });
+    if (await this.graph.isBlockedEitherWay(fromUserId, toUserId))
+      throw new DomainError(ErrorCode.Blocked, 'you cannot send a friend request to this user');
+    if (await this.graph.areFriends(fromUserId, toUserId))
+      throw new DomainError(ErrorCode.AlreadyFriends, 'you are already friends');
+    const request = await this.graph.createFriendRequest({
+      id: newTimeOrderedId(),
+      fromUserId,
+      toUserId,
+      message: message ?? null,
+      createdAt: this.clock.now(),
+    });
     await this.notifier.notify(
       WireType.FriendRequestReceived,
       fromUserId,
@@ -52,20 +60,29 @@ export class FriendsService {
   }
 
   async unfriend(userId: string, friendId: string): Promise<void> {
-    if (!(await this.users.findById(friendId))) throw new DomainError(ErrorCode.UserNotFound, `user ${friendId} does not exist`);
+    if (!(await this.users.findById(friendId)))
+      throw new DomainError(ErrorCode.UserNotFound, `user ${friendId} does not exist`);
     await this.graph.removeFriendship(userId, friendId);
   }
 
-  private async decide(callerId: string, requestId: string, status: 'accepted' | 'rejected'): Promise<FriendRequestView> {
+  private async decide(
+    callerId: string,
+    requestId: string,
+    status: 'accepted' | 'rejected',
+  ): Promise<FriendRequestView> {
     const request = await this.graph.findFriendRequest(requestId);
     // Only the addressee may decide; to anyone else the request does not exist.
-    if (!request || request.toUserId !== callerId) throw new DomainError(ErrorCode.FriendRequestNotFound, `friend request ${requestId} not found`);
+    if (!request || request.toUserId !== callerId)
+      throw new DomainError(ErrorCode.FriendRequestNotFound, `friend request ${requestId} not found`);
     // a block placed meanwhile also rejected the request (in the block's transaction), so this check cannot be raced
     if (status === 'accepted' && (await this.graph.isBlockedEitherWay(request.fromUserId, request.toUserId))) {
       throw new DomainError(ErrorCode.Blocked, 'you cannot accept a request from this user');
     }
     if (request.status !== 'pending' || !(await this.graph.decideFriendRequest(request, status, this.clock.now()))) {
-      throw new DomainError(ErrorCode.FriendRequestNotPending, `friend request ${requestId} was already ${request.status === 'pending' ? 'decided' : request.status}`);
+      throw new DomainError(
+        ErrorCode.FriendRequestNotPending,
+        `friend request ${requestId} was already ${request.status === 'pending' ? 'decided' : request.status}`,
+      );
     }
     const type = status === 'accepted' ? WireType.FriendRequestAccepted : WireType.RequestRejected;
     await this.notifier.notify(type, callerId, request.fromUserId, { requestId, kind: 'friend', userId: callerId });

@@ -13,9 +13,23 @@ export class Notifier {
 
   constructor(@Inject(DISPATCHER) private readonly dispatcher: Dispatcher) {}
 
-  async notify(type: WireType, fromUserId: string, toUserId: string, data: Record<string, unknown>, body?: string): Promise<void> {
+  async notify(
+    type: WireType,
+    fromUserId: string,
+    toUserId: string,
+    data: Record<string, unknown>,
+    body?: string,
+  ): Promise<void> {
     try {
-      await this.dispatcher.dispatch({ type, senderId: fromUserId, recipientIds: [toUserId], receiverId: toUserId, body, data, storeInHistory: false });
+      await this.dispatcher.dispatch({
+        type,
+        senderId: fromUserId,
+        recipientIds: [toUserId],
+        receiverId: toUserId,
+        body,
+        data,
+        storeInHistory: false,
+      });
     } catch (error) {
       this.logger.warn({ err: error, type, toUserId }, 'notification not delivered');
     }

@@ -1,8 +1,27 @@
 import { AuthenticatedUser, CurrentUser } from '@app/accounts';
 import { ApiErrorDto } from '@app/platform';
 import type { FriendRequestView, PublicUser } from '@app/protocol';
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { BlocksService } from './blocks.service';
 import { CreatedIdDto, CreateFriendRequestDto, FriendRequestDto } from './dto/social.dto';
 import { FriendsService } from './friends.service';

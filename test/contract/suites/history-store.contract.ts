@@ -83,7 +83,9 @@ export function historyStoreContract(harness: HistoryStoreHarness): void {
       limit: 10,
     });
     expect(onlyGroup.map((h) => h.messageId)).toEqual([inMyGroup.messageId]);
-    expect(await store.search({ scope: { userId: a, groupIds: [] }, text: `nothing${Date.now()}`, limit: 10 })).toEqual([]);
+    expect(await store.search({ scope: { userId: a, groupIds: [] }, text: `nothing${Date.now()}`, limit: 10 })).toEqual(
+      [],
+    );
   });
 
   it('finds words in unicode text and treats query syntax as plain words', async () => {
@@ -99,7 +101,13 @@ export function historyStoreContract(harness: HistoryStoreHarness): void {
 
   it('lists the latest message of each conversation in scope, most recent first', async () => {
     const [a, b, c, g] = [uid('a'), uid('b'), uid('c'), uid('g')];
-    await store.index([direct(a, b, 'ab 1'), direct(a, c, 'ac 1'), direct(b, a, 'ab 2'), group(c, g, 'g 1'), direct(b, c, 'bc')]);
+    await store.index([
+      direct(a, b, 'ab 1'),
+      direct(a, c, 'ac 1'),
+      direct(b, a, 'ab 2'),
+      group(c, g, 'g 1'),
+      direct(b, c, 'bc'),
+    ]);
     const latest = await store.latestPerConversation({ userId: a, groupIds: [g] }, 10);
     expect(latest.map((r) => r.body)).toEqual(['g 1', 'ab 2', 'ac 1']);
   });

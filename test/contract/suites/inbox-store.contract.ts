@@ -41,7 +41,13 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
   });
 
   it('reads an unknown inbox as empty', async () => {
-    expect(await store.read(user(), 0, 10)).toEqual({ entries: [], pending: [], headSeq: 0, watermark: 0, hasMore: false });
+    expect(await store.read(user(), 0, 10)).toEqual({
+      entries: [],
+      pending: [],
+      headSeq: 0,
+      watermark: 0,
+      hasMore: false,
+    });
   });
 
   it('keeps an allocated seq pending until it is written', async () => {

@@ -92,7 +92,10 @@ export function messageBusContract(harness: MessageBusHarness): void {
     await bus.publish(env).catch(() => (published = false));
     expect(failures).toBeGreaterThanOrEqual(before); // the handler may not have run yet on a remote bus
     if (published) {
-      await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, harness.redeliveryWithinMs);
+      await waitFor(
+        () => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0,
+        harness.redeliveryWithinMs,
+      );
       expect(failures).toBe(before + 1);
     } else {
       expect(failures).toBe(before + 1);
@@ -105,6 +108,9 @@ export function messageBusContract(harness: MessageBusHarness): void {
     await Promise.all(envs.map((e) => bus.publish(e)));
     const ids = new Set(envs.map((e) => e.message.messageId));
     await waitFor(() => seen.history.filter((e) => ids.has(e.message.messageId)).length >= 50, 20_000);
-    await waitFor(() => new Set(seen.offline.map((e) => e.message.messageId).filter((id) => ids.has(id))).size === 50, 20_000);
+    await waitFor(
+      () => new Set(seen.offline.map((e) => e.message.messageId).filter((id) => ids.has(id))).size === 50,
+      20_000,
+    );
   });
 }

@@ -33,7 +33,10 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
 
   it('creates users and refuses a taken name whatever its case', async () => {
     const u = await newUser('Alice_' + now);
-    expect(await users.findByUsername(('alice_' + now).toUpperCase())).toMatchObject({ id: u.id, username: 'Alice_' + now });
+    expect(await users.findByUsername(('alice_' + now).toUpperCase())).toMatchObject({
+      id: u.id,
+      username: 'Alice_' + now,
+    });
     await expect(newUser('ALICE_' + now)).rejects.toMatchObject({ code: ErrorCode.UsernameTaken });
     expect((await users.findById(u.id))?.createdAt).toBe(now);
   });
@@ -43,27 +46,59 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
     await newUser(`srch${tag}_one`);
     await newUser(`srch${tag}_two`);
     await newUser(`srch${tag}x%`);
-    expect((await users.searchByPrefix(`SRCH${tag}_`, 10)).map((u) => u.username)).toEqual([`srch${tag}_one`, `srch${tag}_two`]);
+    expect((await users.searchByPrefix(`SRCH${tag}_`, 10)).map((u) => u.username)).toEqual([
+      `srch${tag}_one`,
+      `srch${tag}_two`,
+    ]);
     expect(await users.searchByPrefix(`srch${tag}%`, 10)).toEqual([]);
     expect(await users.searchByPrefix(`srch${tag}`, 2)).toHaveLength(2);
   });
 
   it('allows one pending friend request per pair, whichever side asks', async () => {
     const [a, b] = [await newUser(), await newUser()];
-    const request = await graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId: a.id, toUserId: b.id, message: 'hi', createdAt: now });
-    const again = graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId: b.id, toUserId: a.id, message: null, createdAt: now });
+    const request = await graph.createFriendRequest({
+      id: newTimeOrderedId(),
+      fromUserId: a.id,
+      toUserId: b.id,
+      message: 'hi',
+      createdAt: now,
+    });
+    const again = graph.createFriendRequest({
+      id: newTimeOrderedId(),
+      fromUserId: b.id,
+      toUserId: a.id,
+      message: null,
+      createdAt: now,
+    });
     await expect(again).rejects.toBeInstanceOf(DomainError);
     await expect(again).rejects.toMatchObject({ code: ErrorCode.FriendRequestExists });
     expect((await graph.pendingFriendRequests(b.id)).map((r) => r.id)).toEqual([request.id]);
     expect(await graph.decideFriendRequest(request, 'rejected', now)).toBe(true);
     // decided requests no longer block a new one
-    await expect(graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId: b.id, toUserId: a.id, message: null, createdAt: now })).resolves.toBeDefined();
+    await expect(
+      graph.createFriendRequest({
+        id: newTimeOrderedId(),
+        fromUserId: b.id,
+        toUserId: a.id,
+        message: null,
+        createdAt: now,
+      }),
+    ).resolves.toBeDefined();
   });
 
   it('accepts a request once and makes the pair friends', async () => {
     const [a, b] = [await newUser(), await newUser()];
-    const request = await graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId: a.id, toUserId: b.id, message: null, createdAt: now });
-    const outcomes = await Promise.all([graph.decideFriendRequest(request, 'accepted', now), graph.decideFriendRequest(request, 'rejected', now)]);
+    const request = await graph.createFriendRequest({
+      id: newTimeOrderedId(),
+      fromUserId: a.id,
+      toUserId: b.id,
+      message: null,
+      createdAt: now,
+    });
+    const outcomes = await Promise.all([
+      graph.decideFriendRequest(request, 'accepted', now),
+      graph.decideFriendRequest(request, 'rejected', now),
+    ]);
     expect(outcomes.filter(Boolean)).toHaveLength(1);
     const decided = await graph.findFriendRequest(request.id);
     expect(await graph.areFriends(b.id, a.id)).toBe(decided?.status === 'accepted');
@@ -72,7 +107,13 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
   it('lists, and removes friendships', async () => {
     const [a, b, c] = [await newUser(), await newUser(), await newUser()];
     for (const other of [b, c]) {
-      const r = await graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId: a.id, toUserId: other.id, message: null, createdAt: now });
+      const r = await graph.createFriendRequest({
+        id: newTimeOrderedId(),
+        fromUserId: a.id,
+        toUserId: other.id,
+        message: null,
+        createdAt: now,
+      });
       await graph.decideFriendRequest(r, 'accepted', now);
     }
     expect((await graph.friendIds(a.id)).sort()).toEqual([b.id, c.id].sort());
@@ -95,7 +136,13 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
 
   it('rejects the pair’s pending request when one blocks the other', async () => {
     const [a, b] = [await newUser(), await newUser()];
-    const request = await graph.createFriendRequest({ id: newTimeOrderedId(), fromUserId: a.id, toUserId: b.id, message: null, createdAt: now });
+    const request = await graph.createFriendRequest({
+      id: newTimeOrderedId(),
+      fromUserId: a.id,
+      toUserId: b.id,
+      message: null,
+      createdAt: now,
+    });
     await graph.block(b.id, a.id, now);
     expect((await graph.findFriendRequest(request.id))?.status).toBe('rejected');
     expect(await graph.decideFriendRequest(request, 'accepted', now)).toBe(false);

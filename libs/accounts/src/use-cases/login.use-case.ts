@@ -7,7 +7,6 @@ import { PasswordHasher } from '../password-hasher';
 import { toPublicUser } from '../public-user';
 import { TokenService } from '../token.service';
 
-
 @Injectable()
 export class LoginUseCase {
   /** Verified against for unknown usernames, so that they cost as much as a wrong password. */

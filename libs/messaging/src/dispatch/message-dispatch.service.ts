@@ -47,11 +47,18 @@ export class MessageDispatchService implements Dispatcher {
     if (clientMsgId) {
       const claim = await this.dedup.claim(senderId, clientMsgId, this.config.PUBLISH_TIMEOUT_MS * 3);
       if (claim.status === 'done') return JSON.parse(claim.result) as DispatchResult;
-      if (claim.status === 'in-progress') throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
+      if (claim.status === 'in-progress')
+        throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
     }
     try {
       const result = await this.accept(command);
-      if (clientMsgId) await this.dedup.complete(senderId, clientMsgId, JSON.stringify(result), this.config.SEND_DEDUP_TTL_HOURS * HOUR);
+      if (clientMsgId)
+        await this.dedup.complete(
+          senderId,
+          clientMsgId,
+          JSON.stringify(result),
+          this.config.SEND_DEDUP_TTL_HOURS * HOUR,
+        );
       return result;
     } catch (error) {
       if (clientMsgId) await this.dedup.release(senderId, clientMsgId).catch(() => undefined);
@@ -77,10 +84,15 @@ export class MessageDispatchService implements Dispatcher {
     const allocations = await this.inbox.allocate(command.recipientIds, now + 2 * timeout + 1000);
     const stopTimer = metrics.dispatchSeconds.startTimer();
     try {
-      await withTimeout(this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }), timeout);
+      await withTimeout(
+        this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }),
+        timeout,
+      );
     } catch (error) {
       metrics.sendFailures.inc({ reason: 'publish' });
-      await this.inbox.burn(allocations).catch((e) => this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'));
+      await this.inbox
+        .burn(allocations)
+        .catch((e) => this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'));
       if (error instanceof DomainError) throw error;
       this.logger.warn({ err: error, messageId: message.messageId }, 'publish failed');
       throw new DependencyUnavailableError('message bus', error);
@@ -90,7 +102,11 @@ export class MessageDispatchService implements Dispatcher {
     await this.confirm(allocations, now + 2 * timeout);
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
-    return { messageId: message.messageId, createdAt: message.createdAt, seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])) };
+    return {
+      messageId: message.messageId,
+      createdAt: message.createdAt,
+      seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
+    };
   }
 
   /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */

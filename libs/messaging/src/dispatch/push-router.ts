@@ -30,7 +30,9 @@ export class PushRouter {
       }
       await Promise.all(
         [...batches].map(([nodeId, deliveries]) =>
-          this.transport.deliver(nodeId, deliveries).catch((error) => this.logger.warn({ err: error, nodeId }, 'push to node failed; inbox will serve it')),
+          this.transport
+            .deliver(nodeId, deliveries)
+            .catch((error) => this.logger.warn({ err: error, nodeId }, 'push to node failed; inbox will serve it')),
         ),
       );
     } catch (error) {

@@ -1,7 +1,20 @@
 import { IsCleanText } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 
 export class RecipientDto {
   @ApiProperty({ description: 'the friend to message', example: '01937c1e-5b7a-7cc2-9a57-0ad1f1e6a1b2' })
@@ -23,7 +36,10 @@ export class SendMessageDto {
   @IsCleanText()
   body: string;
 
-  @ApiProperty({ example: 'c-7f1d2e', description: 'chosen by the client; a retry with the same value returns the first answer' })
+  @ApiProperty({
+    example: 'c-7f1d2e',
+    description: 'chosen by the client; a retry with the same value returns the first answer',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'clientMsgId must be 1-64 characters of letters, digits, _ . : or -' })
   clientMsgId: string;

@@ -14,7 +14,12 @@ export class HistoryQueryService {
     return { items, ...(records.length > limit && { nextBefore: items[items.length - 1].messageId }) };
   }
 
-  async search(userId: string, text: string, conversationId: string | undefined, limit: number): Promise<StoredMessageView[]> {
+  async search(
+    userId: string,
+    text: string,
+    conversationId: string | undefined,
+    limit: number,
+  ): Promise<StoredMessageView[]> {
     if (conversationId) await this.authorize(userId, conversationId);
     return (await this.history.search({ scope: await this.scopeOf(userId), text, conversationId, limit })).map(toView);
   }

@@ -9,7 +9,13 @@ export class InboxService {
 
   async read(userId: string, afterSeq: number, limit: number): Promise<InboxPage> {
     const read = await this.inbox.read(userId, afterSeq, limit);
-    return { entries: read.entries.map(toPushMessage), pending: read.pending, headSeq: read.headSeq, watermark: read.watermark, hasMore: read.hasMore };
+    return {
+      entries: read.entries.map(toPushMessage),
+      pending: read.pending,
+      headSeq: read.headSeq,
+      watermark: read.watermark,
+      hasMore: read.hasMore,
+    };
   }
 
   ack(userId: string, seq: number): Promise<{ watermark: number }> {
@@ -19,7 +25,12 @@ export class InboxService {
 
 export function toPushMessage(entry: StoredInboxEntry): PushMessage {
   if (entry.payload === null) {
-    return { type: WireType.SequenceBurnt, messageId: '', seq: entry.seq, createdAt: new Date(entry.createdAt).toISOString() };
+    return {
+      type: WireType.SequenceBurnt,
+      messageId: '',
+      seq: entry.seq,
+      createdAt: new Date(entry.createdAt).toISOString(),
+    };
   }
   return { ...(JSON.parse(entry.payload) as OutboundMessage), seq: entry.seq };
 }

@@ -22,9 +22,13 @@ export class SendMessageUseCase {
   async execute(input: SendMessageInput): Promise<SendMessageResponse> {
     const { senderId, toUserId } = input;
     if (senderId === toUserId) throw new DomainError(ErrorCode.CannotTargetSelf, 'you cannot message yourself');
-    const [friends, blocked] = await Promise.all([this.graph.areFriends(senderId, toUserId), this.graph.isBlockedEitherWay(senderId, toUserId)]);
+    const [friends, blocked] = await Promise.all([
+      this.graph.areFriends(senderId, toUserId),
+      this.graph.isBlockedEitherWay(senderId, toUserId),
+    ]);
     if (!friends) {
-      if (!(await this.users.findById(toUserId))) throw new DomainError(ErrorCode.UserNotFound, `user ${toUserId} does not exist`);
+      if (!(await this.users.findById(toUserId)))
+        throw new DomainError(ErrorCode.UserNotFound, `user ${toUserId} does not exist`);
       throw new DomainError(ErrorCode.NotFriends, 'you can only message your friends');
     }
     if (blocked) throw new DomainError(ErrorCode.Blocked, 'you cannot message this user');

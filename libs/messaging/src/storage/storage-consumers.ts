@@ -1,4 +1,15 @@
-import { BusSubscription, ConsumerGroup, HISTORY_STORE, HistoryRecord, HistoryStore, INBOX_STORE, InboxStore, MESSAGE_BUS, MessageBus, MessageEnvelope } from '@app/core';
+import {
+  BusSubscription,
+  ConsumerGroup,
+  HISTORY_STORE,
+  HistoryRecord,
+  HistoryStore,
+  INBOX_STORE,
+  InboxStore,
+  MESSAGE_BUS,
+  MessageBus,
+  MessageEnvelope,
+} from '@app/core';
 import { metrics } from '@app/platform';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 

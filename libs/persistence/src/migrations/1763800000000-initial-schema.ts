@@ -35,8 +35,18 @@ export class InitialSchema1763800000000 implements MigrationInterface {
           epoch('decided_at', true),
         ],
         foreignKeys: [
-          { columnNames: ['from_user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-          { columnNames: ['to_user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['from_user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            columnNames: ['to_user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
@@ -53,10 +63,24 @@ export class InitialSchema1763800000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'friendships',
-        columns: [{ ...id('user_low_id'), isPrimary: true }, { ...id('user_high_id'), isPrimary: true }, epoch('created_at')],
+        columns: [
+          { ...id('user_low_id'), isPrimary: true },
+          { ...id('user_high_id'), isPrimary: true },
+          epoch('created_at'),
+        ],
         foreignKeys: [
-          { columnNames: ['user_low_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-          { columnNames: ['user_high_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['user_low_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            columnNames: ['user_high_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
@@ -64,10 +88,24 @@ export class InitialSchema1763800000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'blocks',
-        columns: [{ ...id('blocker_id'), isPrimary: true }, { ...id('blocked_id'), isPrimary: true }, epoch('created_at')],
+        columns: [
+          { ...id('blocker_id'), isPrimary: true },
+          { ...id('blocked_id'), isPrimary: true },
+          epoch('created_at'),
+        ],
         foreignKeys: [
-          { columnNames: ['blocker_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-          { columnNames: ['blocked_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['blocker_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            columnNames: ['blocked_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );

@@ -14,7 +14,9 @@ export const pairKey = (a: string, b: string) => ordered(a, b).join(':');
 export class SocialGraphRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async createFriendRequest(request: Omit<FriendRequestEntity, 'pairKey' | 'status' | 'decidedAt'>): Promise<FriendRequestEntity> {
+  async createFriendRequest(
+    request: Omit<FriendRequestEntity, 'pairKey' | 'status' | 'decidedAt'>,
+  ): Promise<FriendRequestEntity> {
     const entity = Object.assign(new FriendRequestEntity(), request, {
       pairKey: pairKey(request.fromUserId, request.toUserId),
       status: 'pending' as const,
@@ -23,7 +25,8 @@ export class SocialGraphRepository {
     try {
       await this.dataSource.getRepository(FriendRequestEntity).insert(entity);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.FriendRequestExists, 'a friend request between you is already pending');
+      if (isUniqueViolation(error))
+        throw new DomainError(ErrorCode.FriendRequestExists, 'a friend request between you is already pending');
       throw error;
     }
     return entity;
@@ -49,7 +52,11 @@ export class SocialGraphRepository {
    * Moves a pending request to `status` (and makes the pair friends on accept) in one transaction.
    * Returns false if the request was no longer pending: two concurrent decisions cannot both win.
    */
-  async decideFriendRequest(request: FriendRequestEntity, status: Exclude<FriendRequestStatus, 'pending'>, now: number): Promise<boolean> {
+  async decideFriendRequest(
+    request: FriendRequestEntity,
+    status: Exclude<FriendRequestStatus, 'pending'>,
+    now: number,
+  ): Promise<boolean> {
     return inTransaction(this.dataSource, async (tx) => {
       const result = await tx
         .createQueryBuilder()
@@ -96,7 +103,13 @@ export class SocialGraphRepository {
   /** Blocks, and rejects any request pending between the two in the same transaction (it cannot be accepted later). */
   async block(blockerId: string, blockedId: string, now: number): Promise<void> {
     await inTransaction(this.dataSource, async (tx) => {
-      await tx.createQueryBuilder().insert().into(BlockEntity).values({ blockerId, blockedId, createdAt: now }).orIgnore().execute();
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(BlockEntity)
+        .values({ blockerId, blockedId, createdAt: now })
+        .orIgnore()
+        .execute();
       await tx
         .createQueryBuilder()
         .update(FriendRequestEntity)
@@ -113,11 +126,18 @@ export class SocialGraphRepository {
 
   async isBlockedEitherWay(a: string, b: string): Promise<boolean> {
     const repo = this.dataSource.getRepository(BlockEntity);
-    return repo.exists({ where: [{ blockerId: a, blockedId: b }, { blockerId: b, blockedId: a }] });
+    return repo.exists({
+      where: [
+        { blockerId: a, blockedId: b },
+        { blockerId: b, blockedId: a },
+      ],
+    });
   }
 
   async blockedBy(blockerId: string): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(BlockEntity).find({ where: { blockerId }, order: { createdAt: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(BlockEntity)
+      .find({ where: { blockerId }, order: { createdAt: 'ASC' } });
     return rows.map((r) => r.blockedId);
   }
 }

@@ -18,7 +18,8 @@ export class UsersRepository {
     try {
       await this.users.insert(entity);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.UsernameTaken, `username '${user.username}' is taken`);
+      if (isUniqueViolation(error))
+        throw new DomainError(ErrorCode.UsernameTaken, `username '${user.username}' is taken`);
       throw error;
     }
     return entity;

@@ -1,0 +1,115 @@
+import { AccountsModule, TokenService } from '@app/accounts';
+import { ClusterNodeDirectory, RedisNodeRegistry } from '@app/cluster';
+import { GatewayConfig } from '@app/config';
+import { DISPATCHER, HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, NODE_DIRECTORY } from '@app/core';
+import { ElasticsearchHistoryModule } from '@app/elasticsearch';
+import { MessagingApiModule } from '@app/messaging';
+import { PersistenceModule } from '@app/persistence';
+import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
+import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
+import { SocialModule } from '@app/social';
+import { HttpDispatcher, NodeAddressCache, WsForwarder } from '@app/transport';
+import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+
+/** The gateway's view of the cluster: the hash ring for logins, dispatch over HTTP, /ws forwarding. */
+@Global()
+@Module({})
+class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(NODE_DIRECTORY) private readonly directory: ClusterNodeDirectory,
+    private readonly forwarder: WsForwarder,
+  ) {}
+
+  static forConfig(config: GatewayConfig): DynamicModule {
+    const providers = [
+      {
+        provide: RedisNodeRegistry,
+        inject: [REDIS_CLIENT],
+        useFactory: (redis: Redis) => new RedisNodeRegistry(redis),
+      },
+      {
+        provide: NODE_DIRECTORY,
+        inject: [RedisNodeRegistry],
+        useFactory: (registry: RedisNodeRegistry) =>
+          new ClusterNodeDirectory(registry, { virtualNodes: config.HASH_RING_VIRTUAL_NODES }),
+      },
+      {
+        provide: DISPATCHER,
+        useValue: new HttpDispatcher({
+          baseUrl: config.DISPATCH_URL,
+          secret: config.INTERNAL_SECRET,
+          timeoutMs: config.PUBLISH_TIMEOUT_MS + 2000,
+        }),
+      },
+      {
+        provide: WsForwarder,
+        inject: [TokenService, RedisNodeRegistry],
+        useFactory: (tokens: TokenService, registry: RedisNodeRegistry) => {
+          const addresses = new NodeAddressCache(() => registry.liveNodes());
+          return new WsForwarder({
+            nodeOfToken: async (token) => (await tokens.verify(token)).nodeId,
+            // the address other services reach the node at: its public one may only work from outside
+            urlOfNode: async (nodeId) => (await addresses.get(nodeId))?.peerUrl,
+          });
+        },
+      },
+    ];
+    return {
+      module: GatewayClusterModule,
+      imports: [AccountsModule],
+      providers,
+      exports: providers.map((p) => p.provide),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.directory.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.directory.stop();
+    this.forwarder.close();
+  }
+}
+
+/** apps/gateway: public REST API, auth, social graph, history queries and the /ws entry, on PostgreSQL, Redis, ES. */
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ...appFoundation(config),
+        RateLimitModule,
+        PersistenceModule.forRoot({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        RedisAdaptersModule.forRoot({
+          url: config.REDIS_URL,
+          clientName: 'gateway',
+          retentionMs: config.INBOX_RETENTION_HOURS * 3600_000,
+        }),
+        ElasticsearchHistoryModule.forRoot({ url: config.ELASTICSEARCH_URL, index: config.ELASTICSEARCH_INDEX }),
+        GatewayClusterModule.forConfig(config),
+        AccountsModule,
+        SocialModule,
+        MessagingApiModule,
+        HealthModule.forChecks((ref) => [
+          {
+            name: 'postgres',
+            check: async () => void (await ref.get(DataSource, { strict: false }).query('SELECT 1')),
+          },
+          { name: 'redis', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
+          { name: 'elasticsearch', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },
+          {
+            name: 'message-dispatch',
+            check: async () => {
+              const res = await fetch(new URL('/health', config.DISPATCH_URL), { signal: AbortSignal.timeout(1500) });
+              if (!res.ok) throw new Error(`message-dispatch answered ${res.status}`);
+            },
+          },
+        ]),
+      ],
+    };
+  }
+}

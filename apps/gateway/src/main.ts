@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { GatewayConfig, loadConfig } from '@app/config';
+import { configureHttpApp, exitOnBootFailure } from '@app/platform';
+import { WS_ENTRY_PATH, WsForwarder } from '@app/transport';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { GatewayModule } from './gateway.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig(GatewayConfig);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const forwarder = app.get(WsForwarder);
+  app.use(WS_ENTRY_PATH, forwarder.handleHttp);
+  configureHttpApp(app, { title: 'Switchboard', swagger: true });
+  forwarder.attach(app.getHttpServer());
+  await app.listen(config.PORT, config.HOST);
+  console.log(`gateway listening on ${await app.getUrl()} — API /api/v1, docs /docs, push entry ${WS_ENTRY_PATH}`);
+}
+
+main().catch(exitOnBootFailure('gateway'));

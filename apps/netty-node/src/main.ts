@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { loadConfig, NettyNodeConfig } from '@app/config';
+import { configureHttpApp, exitOnBootFailure } from '@app/platform';
+import { NestFactory } from '@nestjs/core';
+import { NettyNodeModule } from './netty-node.module';
+import { NodeLifecycle } from './node-lifecycle.service';
+
+async function main(): Promise<void> {
+  const config = loadConfig(NettyNodeConfig);
+  const app = await NestFactory.create(NettyNodeModule.register(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  configureHttpApp(app, { title: 'Switchboard push node', swagger: false });
+  await app.listen(config.PORT, config.HOST);
+  await app.get(NodeLifecycle).join();
+  console.log(`netty-node ${config.NODE_ID} listening on ${await app.getUrl()} (internal :${config.INTERNAL_PORT})`);
+}
+
+main().catch(exitOnBootFailure('netty-node'));

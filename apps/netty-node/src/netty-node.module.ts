@@ -1,0 +1,52 @@
+import { TokensModule } from '@app/accounts';
+import { RedisNodeRegistry } from '@app/cluster';
+import { NettyNodeConfig } from '@app/config';
+import { INBOX_STORE, InboxStore, PRESENCE_STORE, PresenceStore } from '@app/core';
+import { appFoundation, HealthModule } from '@app/platform';
+import { NodeIdentity, PushModule } from '@app/push';
+import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { NodeLifecycle } from './node-lifecycle.service';
+
+@Global()
+@Module({})
+class NodeBindingsModule {
+  static forConfig(config: NettyNodeConfig): DynamicModule {
+    const providers = [
+      { provide: NodeIdentity, useValue: new NodeIdentity(config.NODE_ID, config.PUBLIC_URL) },
+      {
+        provide: RedisNodeRegistry,
+        inject: [REDIS_CLIENT],
+        useFactory: (redis: Redis) => new RedisNodeRegistry(redis),
+      },
+    ];
+    return { module: NodeBindingsModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+/** apps/netty-node: a push node (socket.io for clients, an internal WebSocket for dispatch) on Redis. */
+@Module({})
+export class NettyNodeModule {
+  static register(config: NettyNodeConfig): DynamicModule {
+    return {
+      module: NettyNodeModule,
+      imports: [
+        ...appFoundation(config),
+        RedisAdaptersModule.forRoot({
+          url: config.REDIS_URL,
+          clientName: `netty-node:${config.NODE_ID}`,
+          retentionMs: config.INBOX_RETENTION_HOURS * 3600_000,
+        }),
+        NodeBindingsModule.forConfig(config),
+        TokensModule,
+        PushModule,
+        HealthModule.forChecks((ref) => [
+          { name: 'redis', check: () => ref.get<PresenceStore>(PRESENCE_STORE, { strict: false }).ping() },
+          { name: 'inbox', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
+        ]),
+      ],
+      providers: [NodeLifecycle],
+    };
+  }
+}

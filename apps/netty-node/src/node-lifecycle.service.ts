@@ -1,0 +1,72 @@
+import { NettyNodeConfig } from '@app/config';
+import { RedisNodeRegistry } from '@app/cluster';
+import { PushErrorCode, WireType } from '@app/protocol';
+import { PushDeliveryService, PushGateway, SocketRegistry } from '@app/push';
+import { InternalPushServer } from '@app/transport';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * A push node's membership of the cluster: opens the internal socket for dispatch, joins the registry (and so the
+ * hash ring) once it serves, heartbeats, and drains on shutdown — leave the ring first, tell clients to reconnect,
+ * exit when they are gone or the deadline passes (DESIGN §5).
+ */
+@Injectable()
+export class NodeLifecycle implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(NodeLifecycle.name);
+  private internal?: InternalPushServer;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: NettyNodeConfig,
+    private readonly registry: RedisNodeRegistry,
+    private readonly delivery: PushDeliveryService,
+    private readonly sockets: SocketRegistry,
+    private readonly gateway: PushGateway,
+  ) {}
+
+  /** Called once the public port listens. */
+  async join(): Promise<void> {
+    const { NODE_ID, PUBLIC_URL, INTERNAL_URL, INTERNAL_PORT, HOST, INTERNAL_SECRET, NODE_TTL_MS, NODE_HEARTBEAT_MS } =
+      this.config;
+    this.internal = new InternalPushServer({ port: INTERNAL_PORT, host: HOST, secret: INTERNAL_SECRET }, (d) =>
+      this.delivery.deliver(d),
+    );
+    await this.internal.listen();
+    await this.registry.register(
+      { id: NODE_ID, publicUrl: PUBLIC_URL, peerUrl: this.config.peerUrl, internalUrl: INTERNAL_URL },
+      NODE_TTL_MS,
+    );
+    this.heartbeat = setInterval(() => void this.beat(), NODE_HEARTBEAT_MS);
+    this.heartbeat.unref();
+    this.logger.log(`push node ${NODE_ID} joined: public ${PUBLIC_URL}, internal ${INTERNAL_URL}`);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      // true: we had been declared dead (a long pause) and re-registered; our routes may have been reaped
+      if (await this.registry.heartbeat(this.config.NODE_ID, this.config.NODE_TTL_MS))
+        await this.gateway.refreshRoutes();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'node heartbeat failed');
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.registry
+      .deregister(this.config.NODE_ID)
+      .catch((error) => this.logger.warn({ err: error }, 'could not leave the registry; it will expire'));
+    for (const socket of this.sockets.all()) {
+      socket.emit('error', {
+        type: WireType.ConnectionError,
+        code: PushErrorCode.NodeDraining,
+        message: 'this node is shutting down: log in again to get a live node',
+      });
+      socket.disconnect(true);
+    }
+    const deadline = Date.now() + this.config.DRAIN_TIMEOUT_MS;
+    while (this.sockets.size > 0 && Date.now() < deadline) await sleep(100);
+    await this.internal?.close();
+  }
+}

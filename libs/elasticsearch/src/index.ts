@@ -1,0 +1,3 @@
+export * from './elasticsearch-connection';
+export * from './history.elasticsearch';
+export * from './elasticsearch-history.module';

@@ -1,0 +1,56 @@
+import { INBOX_STORE, PRESENCE_STORE, SEND_DEDUP_STORE, TOKEN_REVOCATION_STORE } from '@app/core';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RedisInboxStore } from './inbox.redis';
+import { RedisPresenceStore } from './presence.redis';
+import { createRedisClient } from './redis-connection';
+import { RedisSendDedupStore } from './send-dedup.redis';
+import { RedisTokenRevocationStore } from './token-revocation.redis';
+
+export const REDIS_CLIENT = Symbol('RedisClient');
+const BOOT_TIMEOUT_MS = 5000;
+
+/** Fails the boot with a message that names Redis and its address when it does not answer. */
+async function connectOrFail(url: string, name: string): Promise<Redis> {
+  const redis = createRedisClient(url, name);
+  const safeUrl = url.replace(/\/\/[^@/]*@/, '//***@');
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), BOOT_TIMEOUT_MS).unref()),
+    ]);
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`Redis at ${safeUrl} is unreachable (REDIS_URL): ${(error as Error).message}`);
+  }
+  return redis;
+}
+
+/** Binds presence, inbox + sequences, send dedup and token revocations to Redis (the split's state store). */
+@Module({})
+export class RedisAdaptersModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  static forRoot(options: { url: string; clientName: string; retentionMs: number }): DynamicModule {
+    const providers = [
+      { provide: REDIS_CLIENT, useFactory: () => connectOrFail(options.url, options.clientName) },
+      { provide: PRESENCE_STORE, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisPresenceStore(r) },
+      {
+        provide: INBOX_STORE,
+        inject: [REDIS_CLIENT],
+        useFactory: (r: Redis) => new RedisInboxStore(r, { retentionMs: options.retentionMs }),
+      },
+      { provide: SEND_DEDUP_STORE, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisSendDedupStore(r) },
+      {
+        provide: TOKEN_REVOCATION_STORE,
+        inject: [REDIS_CLIENT],
+        useFactory: (r: Redis) => new RedisTokenRevocationStore(r),
+      },
+    ];
+    return { module: RedisAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,3 @@
+export type { RocketMqConnectionOptions } from './rocketmq-connection';
+export * from './message-bus.rocketmq';
+export * from './rocketmq-bus.module';

@@ -1,0 +1,278 @@
+import { Logger } from '@nestjs/common';
+import { BusSubscription, ConsumerGroup, EnvelopeHandler, MessageBus, MessageEnvelope } from '@app/core';
+import {
+  BadRequestException,
+  FilterExpression,
+  ForbiddenException,
+  MessageView,
+  NotFoundException,
+  UnauthorizedException,
+} from 'rocketmq-client-nodejs';
+import {
+  clientOptions,
+  errorText,
+  ProbedProducer,
+  RocketMqConnectionOptions,
+  SafeSimpleConsumer,
+  shutdownClient,
+  startClient,
+  withTimeout,
+} from './rocketmq-connection';
+
+export interface RocketMqMessageBusOptions extends RocketMqConnectionOptions {
+  /** A NORMAL-type topic (messages are published without a message group). */
+  topic: string;
+  /** Consumer group name = `${groupPrefix}-${group}`, e.g. `switchboard-history`. Default `switchboard`. */
+  groupPrefix?: string;
+  /** How long a received message stays hidden before it is delivered again unless acked (proxy minimum: 10 s). */
+  invisibleDurationMs: number;
+  /** Messages per receive (proxy maximum: 32). Default 16. */
+  batchSize?: number;
+  /** Long-polling wait of an empty receive; the proxy clamps it to 5–20 s. It bounds how long close() takes. */
+  awaitDurationMs?: number;
+  /**
+   * Upper bound on one publish. Default 10 s: above the client's own worst case (3 attempts × request timeout), so its
+   * deadlines normally decide. A publish rejected here may still land later; consumers are idempotent.
+   */
+  publishTimeoutMs?: number;
+  /** Upper bound on starting a client (route query and first settings exchange). Default 15 s. */
+  startupTimeoutMs?: number;
+}
+
+type Defaulted = 'groupPrefix' | 'batchSize' | 'awaitDurationMs' | 'publishTimeoutMs' | 'startupTimeoutMs';
+type ResolvedOptions = RocketMqMessageBusOptions & Required<Pick<RocketMqMessageBusOptions, Defaulted>>;
+
+const BACKOFF_MIN_MS = 200;
+const BACKOFF_MAX_MS = 10_000;
+
+/**
+ * The cluster bus (DESIGN §3): RocketMQ 5 through its gRPC proxy. `publish` resolves only on the broker's receipt;
+ * each consumer group is a SimpleConsumer whose messages are acked only after the handler has stored them.
+ */
+export class RocketMqMessageBus implements MessageBus {
+  private readonly logger = new Logger(RocketMqMessageBus.name);
+  private readonly options: ResolvedOptions;
+  private readonly subscriptions = new Set<RocketMqSubscription>();
+  private producer?: Promise<ProbedProducer>;
+  private closed = false;
+
+  constructor(options: RocketMqMessageBusOptions) {
+    this.options = {
+      ...options,
+      groupPrefix: options.groupPrefix ?? 'switchboard',
+      batchSize: options.batchSize ?? 16,
+      awaitDurationMs: options.awaitDurationMs ?? 5_000,
+      publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
+      startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
+    };
+  }
+
+  /** Starts the producer now rather than on the first publish (fails fast on a wrong endpoint or topic). */
+  async start(): Promise<void> {
+    await this.getProducer();
+  }
+
+  async publish(envelope: MessageEnvelope): Promise<void> {
+    const producer = await this.getProducer();
+    const { messageId, type } = envelope.message;
+    const sending = producer.send({
+      topic: this.options.topic,
+      tag: String(type),
+      keys: [messageId],
+      body: Buffer.from(JSON.stringify(envelope), 'utf8'),
+    });
+    const receipt = await withTimeout(sending, this.options.publishTimeoutMs, `publish of ${messageId}`);
+    if (!receipt?.messageId) throw new Error(`RocketMQ returned no receipt for ${messageId}`);
+  }
+
+  async subscribe(group: ConsumerGroup, handler: EnvelopeHandler): Promise<BusSubscription> {
+    this.assertOpen();
+    const consumerGroup = `${this.options.groupPrefix}-${group}`;
+    const consumer = new SafeSimpleConsumer({
+      ...clientOptions(this.options, `RocketMq:${consumerGroup}`),
+      consumerGroup,
+      subscriptions: new Map([[this.options.topic, FilterExpression.SUB_ALL]]),
+      awaitDuration: this.options.awaitDurationMs,
+    });
+    await startClient(consumer, this.options.startupTimeoutMs, this.logger);
+    if (this.closed) {
+      // close() ran while this consumer was starting and could not see it.
+      await shutdownClient(consumer, this.logger);
+      throw new Error('RocketMQ message bus is closed');
+    }
+    const subscription = new RocketMqSubscription(consumer, consumerGroup, handler, this.options, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  /** One route query to the proxy: proves the endpoint answers and the topic exists. */
+  async ping(): Promise<void> {
+    const producer = await this.getProducer();
+    await withTimeout(producer.probe(), this.options.startupTimeoutMs, 'RocketMQ ping');
+  }
+
+  /** Stops every receive loop (waiting for in-flight batches) and shuts all clients down, so no timer is left. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    const producer = this.producer;
+    this.producer = undefined;
+    const started = await producer?.catch(() => undefined);
+    if (started) await shutdownClient(started, this.logger);
+  }
+
+  private getProducer(): Promise<ProbedProducer> {
+    this.assertOpen();
+    if (!this.producer) {
+      const producer = new ProbedProducer({
+        ...clientOptions(this.options, 'RocketMq:producer'),
+        topics: [this.options.topic],
+      });
+      const starting = startClient(producer, this.options.startupTimeoutMs, this.logger);
+      // A failed start is retried by the next call instead of failing every later publish.
+      starting.catch(() => {
+        if (this.producer === starting) this.producer = undefined;
+      });
+      this.producer = starting;
+    }
+    return this.producer;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('RocketMQ message bus is closed');
+  }
+}
+
+/** One consumer group's receive loop: long-poll a batch, hand it over, ack what the handler stored. */
+class RocketMqSubscription implements BusSubscription {
+  private readonly logger: Logger;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private closing?: Promise<void>;
+
+  constructor(
+    private readonly consumer: SafeSimpleConsumer,
+    private readonly group: string,
+    private readonly handler: EnvelopeHandler,
+    private readonly options: { batchSize: number; invisibleDurationMs: number },
+    private readonly onClosed: () => void,
+  ) {
+    this.logger = new Logger(`RocketMqSubscription:${group}`);
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    // A pending long poll returns within the await duration; its messages are still handled and acked.
+    await this.loop;
+    await shutdownClient(this.consumer, this.logger);
+    this.onClosed();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const views = await this.consumer.receive(this.options.batchSize, this.options.invisibleDurationMs);
+        failures = 0;
+        if (views.length > 0) await this.process(views);
+      } catch (err) {
+        if (this.stopping) break;
+        failures++;
+        const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (failures - 1));
+        // Configuration faults (unknown topic or group, invisible duration below the proxy's minimum) will not heal.
+        const log = isConfigurationFault(err) ? 'error' : 'warn';
+        this.logger[log](`receive failed (${failures} in a row), retrying in ${delay} ms: ${errorText(err)}`);
+        await this.pause(delay);
+      }
+    }
+  }
+
+  private async process(views: MessageView[]): Promise<void> {
+    const batch: { view: MessageView; envelope: MessageEnvelope }[] = [];
+    const poison: MessageView[] = [];
+    for (const view of views) {
+      // A checksum mismatch may be a transport fault: leave it un-acked so that it comes back (or goes to the DLQ).
+      if (view.corrupted) {
+        this.logger.error(`message ${view.messageId} failed its body checksum; leaving it for redelivery`);
+        continue;
+      }
+      const envelope = decodeEnvelope(view.body);
+      if (envelope) batch.push({ view, envelope });
+      else poison.push(view);
+    }
+    if (poison.length > 0) {
+      // Undecodable messages never get better: drop them instead of letting them come back forever.
+      this.logger.error(
+        `dropping ${poison.length} undecodable message(s): ${poison.map((v) => v.messageId).join(', ')}`,
+      );
+      await this.ack(poison);
+    }
+    if (batch.length === 0) return;
+    try {
+      await this.handler(batch.map((b) => b.envelope));
+    } catch (err) {
+      // Not acked: the broker delivers the batch again after the invisible duration. Handlers are idempotent.
+      this.logger.warn(
+        `handler failed for ${batch.length} message(s), redelivery after ${this.options.invisibleDurationMs} ms: ${errorText(err)}`,
+      );
+      return;
+    }
+    await this.ack(batch.map((b) => b.view));
+  }
+
+  private async ack(views: MessageView[]): Promise<void> {
+    const results = await Promise.allSettled(views.map((view) => this.consumer.ack(view)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
+      // The message comes back after the invisible duration and is handled again (idempotently).
+      this.logger.warn(
+        `${failed.length} of ${views.length} ack(s) failed in ${this.group}: ${errorText(failed[0].reason)}`,
+      );
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+function decodeEnvelope(body: Buffer): MessageEnvelope | undefined {
+  try {
+    const value = JSON.parse(body.toString('utf8')) as Partial<MessageEnvelope> | null;
+    const valid =
+      typeof value === 'object' &&
+      value !== null &&
+      typeof value.message?.messageId === 'string' &&
+      Array.isArray(value.recipients) &&
+      typeof value.storeInHistory === 'boolean';
+    return valid ? (value as MessageEnvelope) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isConfigurationFault(err: unknown): boolean {
+  return [BadRequestException, NotFoundException, ForbiddenException, UnauthorizedException].some(
+    (type) => err instanceof type,
+  );
+}

@@ -1,0 +1,144 @@
+import { PassThrough } from 'node:stream';
+import { format } from 'node:util';
+import { Logger } from '@nestjs/common';
+import {
+  BaseClient,
+  BaseClientOptions,
+  Endpoints,
+  ILogger,
+  Producer,
+  ProducerOptions,
+  SessionCredentials,
+  SimpleConsumer,
+  SimpleConsumerOptions,
+} from 'rocketmq-client-nodejs';
+
+/** What every client of one RocketMQ 5 proxy needs. */
+export interface RocketMqConnectionOptions {
+  /** The proxy's gRPC address(es), `host:port[;host:port]`, e.g. `127.0.0.1:8081`. */
+  endpoints: string;
+  namespace?: string;
+  sessionCredentials?: SessionCredentials;
+  /** Deadline of each RPC except long polling (client default 3 s, minimum 1 s). */
+  requestTimeoutMs?: number;
+}
+
+export function clientOptions(options: RocketMqConnectionOptions, context: string): BaseClientOptions {
+  return {
+    endpoints: options.endpoints,
+    namespace: options.namespace ?? '',
+    sessionCredentials: options.sessionCredentials,
+    requestTimeout: options.requestTimeoutMs ?? 3_000,
+    logger: clientLogger(context),
+  };
+}
+
+/**
+ * Without a logger the client opens a file under ~/logs/rocketmq; route it to Nest's logger instead. Its info and
+ * debug output is lifecycle chatter (sessions, routes, every receive), so only warnings and errors are kept.
+ */
+function clientLogger(context: string): ILogger {
+  const logger = new Logger(context);
+  // The client logs printf-style (`%s`, `%d`, `%j`), as util.format reads them.
+  const text = (args: unknown[]) => format(...args);
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...args: unknown[]) => logger.warn(text(args)),
+    error: (...args: unknown[]) => logger.error(text(args)),
+  };
+}
+
+type TelemetryStream = ReturnType<BaseClient['createTelemetryStream']>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires `any[]` in a mixin's constructor type
+type ClientConstructor = abstract new (...args: any[]) => BaseClient;
+
+/**
+ * Two gaps in the client's shutdown. Its telemetry session re-opens the stream one second after any error or end, on a
+ * timer that shutdown() does not cancel: a re-open after shutdown builds a fresh gRPC channel that keeps the process
+ * alive for ever (met when the proxy went away during a test run). So once stopping, new streams are inert in-memory
+ * ones. And when the termination notice fails (proxy gone), shutdown() throws before releasing sessions and channels,
+ * so release them here.
+ */
+function withSafeShutdown<T extends ClientConstructor>(Base: T) {
+  abstract class SafeShutdown extends Base {
+    #stopping = false;
+
+    override createTelemetryStream(endpoints: Endpoints): TelemetryStream {
+      if (this.#stopping) return new PassThrough({ objectMode: true }) as unknown as TelemetryStream;
+      return super.createTelemetryStream(endpoints);
+    }
+
+    override async shutdown(): Promise<void> {
+      this.#stopping = true;
+      try {
+        await super.shutdown();
+      } catch (err) {
+        for (const endpoints of this.getTotalRouteEndpoints()) this.getTelemetrySession(endpoints).release();
+        this.getRpcClientManager().close();
+        throw err;
+      }
+    }
+  }
+  return SafeShutdown;
+}
+
+export class SafeSimpleConsumer extends withSafeShutdown(SimpleConsumer) {
+  constructor(options: SimpleConsumerOptions) {
+    super(options);
+  }
+}
+
+/** Also a liveness probe: `updateRoutes` is the client's own route query, one RPC per topic. */
+export class ProbedProducer extends withSafeShutdown(Producer) {
+  constructor(options: ProducerOptions) {
+    super(options);
+  }
+
+  probe(): Promise<void> {
+    return this.updateRoutes();
+  }
+}
+
+/**
+ * Startup waits for the proxy's first settings with no deadline of its own, and a client that failed to start must
+ * still be shut down: its idle-check interval runs from construction and would keep the process alive.
+ */
+export async function startClient<T extends BaseClient>(client: T, timeoutMs: number, logger: Logger): Promise<T> {
+  try {
+    await withTimeout(client.startup(), timeoutMs, 'RocketMQ client startup');
+    return client;
+  } catch (err) {
+    await shutdownClient(client, logger);
+    throw err;
+  }
+}
+
+/** Never throws: a failed termination notice is only logged (the safe clients release their channels anyway). */
+export async function shutdownClient(client: BaseClient, logger: Logger): Promise<void> {
+  try {
+    await client.shutdown();
+  } catch (err) {
+    logger.warn(`RocketMQ client ${client.clientId} did not shut down cleanly: ${errorText(err)}`);
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

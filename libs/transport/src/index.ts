@@ -1,0 +1,7 @@
+export * from './internal-secret';
+export * from './http-dispatcher';
+export * from './internal-push.protocol';
+export * from './ws-push.transport';
+export * from './internal-push.server';
+export * from './ws-forwarder';
+export * from './node-address-cache';

@@ -1,0 +1,50 @@
+import { PushDelivery } from '@app/core';
+import { Logger } from '@nestjs/common';
+import { IncomingMessage } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { hasInternalSecret } from './internal-secret';
+import { InternalPushFrame } from './internal-push.protocol';
+
+/** The push node's end of the internal WebSocket: only dispatch (holding the internal secret) may connect. */
+export class InternalPushServer {
+  private readonly logger = new Logger(InternalPushServer.name);
+  private server?: WebSocketServer;
+
+  constructor(
+    private readonly options: { port: number; host: string; secret: string },
+    private readonly onBatch: (deliveries: PushDelivery[]) => void,
+  ) {}
+
+  async listen(): Promise<number> {
+    const server = new WebSocketServer({
+      port: this.options.port,
+      host: this.options.host,
+      maxPayload: 64 * 1024 * 1024,
+      verifyClient: (info: { req: IncomingMessage }) =>
+        hasInternalSecret(info.req.headers.authorization, this.options.secret),
+    });
+    this.server = server;
+    server.on('connection', (socket) => {
+      socket.on('message', (data) => {
+        try {
+          const frame = JSON.parse(data.toString()) as InternalPushFrame;
+          if (Array.isArray(frame.deliveries)) this.onBatch(frame.deliveries);
+        } catch (error) {
+          this.logger.warn({ err: error }, 'bad internal push frame dropped');
+        }
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    return (server.address() as { port: number }).port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    for (const client of server.clients) client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

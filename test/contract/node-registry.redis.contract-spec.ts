@@ -1,0 +1,242 @@
+import { ClusterNodeDirectory, NodeReaper, RedisNodeRegistry } from '@app/cluster';
+import { DependencyUnavailableError, newTimeOrderedId } from '@app/core';
+import { createRedisClient, RedisPresenceStore, redisKeys } from '@app/redis';
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+/**
+ * The directory sees every node listed in `im:nodes`: a database of its own keeps nodes of other runs (e2e apps on
+ * the same Redis) off its ring. An explicit database in REDIS_URL is kept.
+ */
+function testRedisUrl(): string {
+  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  if (url.pathname === '' || url.pathname === '/') url.pathname = `/${process.env.CLUSTER_TEST_REDIS_DB ?? 13}`;
+  return url.toString();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const nodeId = () => `n-${newTimeOrderedId()}`;
+const node = (id: string) => ({
+  id,
+  publicUrl: `http://${id}.test:3100`,
+  peerUrl: `http://${id}.internal:3100`,
+  internalUrl: `ws://${id}.test:3201`,
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined>, withinMs: number): Promise<T> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`not within ${withinMs} ms`);
+    await sleep(25);
+  }
+}
+
+describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => {
+  const clients: Redis[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const registered: string[] = [];
+  let redis: Redis;
+  let registry: RedisNodeRegistry;
+  let presence: RedisPresenceStore;
+
+  const client = () => {
+    const c = createRedisClient(testRedisUrl(), 'contract-cluster');
+    clients.push(c);
+    return c;
+  };
+  const register = async (id: string, ttlMs: number) => {
+    registered.push(id);
+    await registry.register(node(id), ttlMs);
+  };
+  const listed = async (id: string) => (await redis.sismember(redisKeys.nodes(), id)) === 1;
+
+  beforeAll(() => {
+    Logger.overrideLogger(['error']); // the warnings here are expected (failing listener, re-registration)
+    redis = client();
+    registry = new RedisNodeRegistry(redis);
+    presence = new RedisPresenceStore(redis);
+  });
+
+  afterEach(async () => {
+    while (stops.length) await stops.pop()!();
+    await Promise.all(registered.splice(0).map((id) => registry.deregister(id)));
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.quit()));
+  });
+
+  describe('registry', () => {
+    it('lists a registered node with its addresses', async () => {
+      const id = nodeId();
+      const before = Date.now();
+      await register(id, 30_000);
+      const info = (await registry.liveNodes()).find((n) => n.id === id);
+      expect(info).toEqual({ ...node(id), startedAt: expect.any(Number) });
+      expect(info!.startedAt).toBeGreaterThanOrEqual(before);
+      expect(await listed(id)).toBe(true);
+      expect(await registry.isRegistered(id)).toBe(true);
+    });
+
+    it('keeps a heartbeating node alive past its TTL', async () => {
+      const id = nodeId();
+      await register(id, 300);
+      for (let i = 0; i < 9; i++) {
+        await sleep(100);
+        expect(await registry.heartbeat(id, 300)).toBe(false);
+      }
+      expect((await registry.liveNodes()).map((n) => n.id)).toContain(id);
+    });
+
+    it('registers again on a heartbeat after the key expired, and says so', async () => {
+      const id = nodeId();
+      await register(id, 100);
+      await sleep(250);
+      expect(await registry.heartbeat(id, 30_000)).toBe(true);
+      expect((await registry.liveNodes()).find((n) => n.id === id)).toMatchObject(node(id));
+      await expect(registry.heartbeat(nodeId(), 1000)).rejects.toThrow(/not registered/);
+    });
+
+    it('removes a deregistered node at once, without reporting it dead', async () => {
+      const id = nodeId();
+      const dead: string[] = [];
+      stops.push(await registry.watch((d) => void dead.push(d)));
+      await register(id, 30_000);
+      await registry.deregister(id);
+      expect((await registry.liveNodes()).map((n) => n.id)).not.toContain(id);
+      expect(await listed(id)).toBe(false);
+      await sleep(300);
+      expect(dead).not.toContain(id);
+    });
+
+    it('reports a node that stops heartbeating within a second, removes it and its routes', async () => {
+      const id = nodeId();
+      const user = `u-${newTimeOrderedId()}`;
+      const reaper = new NodeReaper(registry, presence);
+      await reaper.start();
+      stops.push(() => reaper.stop());
+      let reportedAt = 0;
+      stops.push(await registry.watch((d) => void (d === id && (reportedAt ||= Date.now()))));
+
+      await register(id, 300);
+      const registeredAt = Date.now();
+      await presence.connect({ userId: user, connectionId: 'c1', nodeId: id }, 30_000);
+      expect((await presence.routesOf([user])).get(user)).toHaveLength(1);
+
+      // the default sweep runs every 3 s: this is the expiry notification
+      await eventually(async () => (reportedAt ? true : undefined), 1500);
+      expect(reportedAt - registeredAt).toBeLessThan(300 + 1000);
+      await eventually(async () => ((await listed(id)) ? undefined : true), 500);
+      expect((await presence.routesOf([user])).has(user)).toBe(false);
+      expect(await redis.exists(redisKeys.nodeUsers(id))).toBe(0);
+    });
+
+    it('finds, by sweeping, a dead node no notification reported', async () => {
+      const sweeper = new RedisNodeRegistry(redis, { sweepIntervalMs: 100 });
+      const ghost = nodeId();
+      const dead: string[] = [];
+      stops.push(await sweeper.watch((d) => void dead.push(d)));
+      // listed without a key: as if the expiry happened while nobody was subscribed
+      await redis.sadd(redisKeys.nodes(), ghost);
+      await eventually(async () => (dead.includes(ghost) ? true : undefined), 1000);
+      await eventually(async () => ((await listed(ghost)) ? undefined : true), 500);
+    });
+
+    it('keeps the node listed when a death listener fails, and reports it again', async () => {
+      const sweeper = new RedisNodeRegistry(redis, { sweepIntervalMs: 100 });
+      const ghost = nodeId();
+      let calls = 0;
+      stops.push(
+        await sweeper.watch((d) => {
+          if (d === ghost && ++calls === 1) throw new Error('cleanup failed');
+        }),
+      );
+      await redis.sadd(redisKeys.nodes(), ghost);
+      await eventually(async () => (calls >= 2 ? true : undefined), 1500);
+      await eventually(async () => ((await listed(ghost)) ? undefined : true), 500);
+    });
+  });
+
+  describe('reaper', () => {
+    it('removes routes once however many reapers run, and spares a node that came back', async () => {
+      const [dead, back] = [nodeId(), nodeId()];
+      const users = [`u-${newTimeOrderedId()}`, `u-${newTimeOrderedId()}`];
+      await presence.connect({ userId: users[0], connectionId: 'c1', nodeId: dead }, 30_000);
+      await presence.connect({ userId: users[1], connectionId: 'c1', nodeId: back }, 30_000);
+      await register(back, 30_000);
+
+      const reapers = [new NodeReaper(registry, presence), new NodeReaper(new RedisNodeRegistry(client()), presence)];
+      const lost = await Promise.all(reapers.map((r) => r.reap(dead)));
+      expect(lost.flat()).toEqual([users[0]]);
+      expect(await Promise.all(reapers.map((r) => r.reap(back)))).toEqual([[], []]);
+      const routes = await presence.routesOf(users);
+      expect(routes.has(users[0])).toBe(false);
+      expect(routes.get(users[1])).toEqual([{ userId: users[1], connectionId: 'c1', nodeId: back }]);
+    });
+  });
+
+  describe('directory', () => {
+    const USERS = Array.from({ length: 200 }, () => `u-${newTimeOrderedId()}`);
+
+    async function startDirectory(refreshIntervalMs = 60_000): Promise<ClusterNodeDirectory> {
+      const directory = new ClusterNodeDirectory(registry, { virtualNodes: 160, refreshIntervalMs });
+      await directory.start();
+      stops.push(() => directory.stop());
+      return directory;
+    }
+
+    it('answers 503 with no live node, and uses the first node as soon as it registers', async () => {
+      const directory = await startDirectory();
+      await expect(directory.nodeFor(USERS[0])).rejects.toBeInstanceOf(DependencyUnavailableError);
+      const id = nodeId();
+      await register(id, 30_000);
+      await expect(directory.nodeFor(USERS[0])).resolves.toEqual({ id, url: node(id).publicUrl });
+    });
+
+    it('spreads users over two nodes, and moves them all to the survivor within a second of a death', async () => {
+      const [a, b] = [nodeId(), nodeId()];
+      await register(a, 300);
+      await register(b, 300);
+      let lastBeatOfB = Date.now();
+      let beatB = true;
+      const beat = setInterval(() => {
+        registry.heartbeat(a, 300).catch(() => undefined);
+        if (beatB)
+          registry.heartbeat(b, 300).then(
+            () => (lastBeatOfB = Date.now()),
+            () => undefined,
+          );
+      }, 80);
+      stops.push(async () => clearInterval(beat));
+      // refreshes only on deaths here, so the move below cannot come from the timer
+      const directory = await startDirectory();
+
+      const before = await Promise.all(USERS.map((u) => directory.nodeFor(u)));
+      const count = (id: string) => before.filter((n) => n.id === id).length;
+      expect(count(a) + count(b)).toBe(USERS.length);
+      expect(Math.min(count(a), count(b))).toBeGreaterThan(USERS.length / 5);
+      expect(before.find((n) => n.id === b)).toEqual({ id: b, url: node(b).publicUrl });
+
+      beatB = false;
+      await eventually(async () => {
+        const after = await Promise.all(USERS.map((u) => directory.nodeFor(u)));
+        return after.every((n) => n.id === a) ? true : undefined;
+      }, 2500);
+      // b died one TTL after its last heartbeat
+      expect(Date.now() - lastBeatOfB).toBeLessThan(300 + 1000);
+      expect(directory.liveNodeIds).toEqual([a]);
+    });
+
+    it('answers 503 once every node is gone', async () => {
+      const id = nodeId();
+      await register(id, 30_000);
+      const directory = await startDirectory(100);
+      await expect(directory.nodeFor(USERS[0])).resolves.toMatchObject({ id });
+      await registry.deregister(id);
+      await eventually(async () => (directory.liveNodeIds.length === 0 ? true : undefined), 1000);
+      await expect(directory.nodeFor(USERS[0])).rejects.toBeInstanceOf(DependencyUnavailableError);
+    });
+  });
+});

@@ -1,0 +1,162 @@
+import { createPostgresTestDatabase, freePort } from '@app/testing';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = join(__dirname, '..', '..');
+const LOGS = join(ROOT, 'reports', 'split-logs');
+export type AppName = 'gateway' | 'netty-node-1' | 'netty-node-2' | 'message-dispatch' | 'storage-worker';
+
+interface AppSpec {
+  script: string;
+  port: number;
+  env: Record<string, string>;
+}
+
+/**
+ * The split as separate processes on the real engines (PostgreSQL, Redis, RocketMQ, Elasticsearch), isolated from
+ * anything else on the machine: its own database, Redis DB, topic, consumer groups and index. Needs `npm run build`.
+ */
+export class SplitCluster {
+  readonly processes = new Map<AppName, ChildProcess>();
+  private constructor(
+    readonly apps: Record<AppName, AppSpec>,
+    readonly nodeIds: [string, string],
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.apps.gateway.port}`;
+  }
+
+  static async start(): Promise<SplitCluster> {
+    if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) throw new Error('run `npm run build` first');
+    mkdirSync(LOGS, { recursive: true });
+    const run = randomBytes(4).toString('hex');
+    const database = await createPostgresTestDatabase();
+    const topic = `sbe2e-${run}`;
+    const groupPrefix = `sbe2e-${run}`;
+    await promisify(execFile)('bash', [
+      join(ROOT, 'scripts/infra/create-topic.sh'),
+      topic,
+      `${groupPrefix}-history`,
+      `${groupPrefix}-offline`,
+    ]);
+    const redisDb = 1 + (parseInt(run, 16) % 15);
+    const redisUrl = `${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/${redisDb}`;
+    const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+    const index = `sbe2e-${run}`;
+    const common = {
+      JWT_SECRET: randomBytes(24).toString('hex'),
+      INTERNAL_SECRET: randomBytes(24).toString('hex'),
+      REDIS_URL: redisUrl,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_SEND_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
+    };
+    const [gw, n1, n2, n1i, n2i, dp, sw] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+    const nodeIds: [string, string] = [`e2e-${run}-a`, `e2e-${run}-b`];
+    const node = (id: string, port: number, internal: number): AppSpec => ({
+      script: 'dist/apps/netty-node/src/main.js',
+      port,
+      env: {
+        ...common,
+        PORT: String(port),
+        NODE_ID: id,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        INTERNAL_PORT: String(internal),
+        INTERNAL_URL: `ws://127.0.0.1:${internal}`,
+        NODE_HEARTBEAT_MS: '500',
+        NODE_TTL_MS: '2000',
+        DRAIN_TIMEOUT_MS: '2000',
+      },
+    });
+    const apps: Record<AppName, AppSpec> = {
+      'message-dispatch': {
+        script: 'dist/apps/message-dispatch/src/main.js',
+        port: dp,
+        env: { ...common, PORT: String(dp), ROCKETMQ_ENDPOINTS: '127.0.0.1:8081', ROCKETMQ_TOPIC: topic },
+      },
+      'storage-worker': {
+        script: 'dist/apps/storage-worker/src/main.js',
+        port: sw,
+        env: {
+          ...common,
+          PORT: String(sw),
+          ROCKETMQ_ENDPOINTS: '127.0.0.1:8081',
+          ROCKETMQ_TOPIC: topic,
+          ROCKETMQ_GROUP_PREFIX: groupPrefix,
+          ROCKETMQ_INVISIBLE_MS: '10000',
+          ELASTICSEARCH_URL: esUrl,
+          ELASTICSEARCH_INDEX: index,
+        },
+      },
+      'netty-node-1': node(nodeIds[0], n1, n1i),
+      'netty-node-2': node(nodeIds[1], n2, n2i),
+      gateway: {
+        script: 'dist/apps/gateway/src/main.js',
+        port: gw,
+        env: {
+          ...common,
+          PORT: String(gw),
+          DATABASE_URL: database.url,
+          DISPATCH_URL: `http://127.0.0.1:${dp}`,
+          ELASTICSEARCH_URL: esUrl,
+          ELASTICSEARCH_INDEX: index,
+        },
+      },
+    };
+    const cluster = new SplitCluster(apps, nodeIds, async () => {
+      await database.drop();
+      await fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined);
+    });
+    for (const name of ['message-dispatch', 'storage-worker', 'netty-node-1', 'netty-node-2', 'gateway'] as AppName[])
+      await cluster.startApp(name);
+    return cluster;
+  }
+
+  async startApp(name: AppName): Promise<void> {
+    const spec = this.apps[name];
+    const log = createWriteStream(join(LOGS, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [spec.script], {
+      cwd: ROOT,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    this.processes.set(name, child);
+    const until = Date.now() + 45_000;
+    for (;;) {
+      if (child.exitCode !== null)
+        throw new Error(`${name} exited with ${child.exitCode} during start; see reports/split-logs/${name}.log`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${spec.port}/health`)).ok) return;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > until) throw new Error(`${name} not healthy within 45 s; see reports/split-logs/${name}.log`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Stops an app: SIGKILL simulates a crash, SIGTERM a graceful stop. */
+  async stopApp(name: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.processes.get(name);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    this.processes.delete(name);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.keys()].map((name) => this.stopApp(name)));
+    await this.cleanup();
+  }
+}
