@@ -1,11 +1,44 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // fields[11], fields[12] are utime and stime (14th and 15th of the full line) in clock ticks
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds used so far by a set of processes; processes that are gone count as 0. */
+export function totalCpuSeconds(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuSeconds(pid);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** The engines' processes on this machine: Elasticsearch and RocketMQ (scripts/infra pid files), Redis, PostgreSQL. */
+export function enginePids(): Record<string, number[]> {
+  const run = join(process.env.SWITCHBOARD_INFRA_HOME ?? join(homedir(), '.cache/switchboard-infra'), 'run');
+  const pidFile = (f: string) => (existsSync(join(run, f)) ? [Number(readFileSync(join(run, f), 'utf8').trim())] : []);
+  const pgrep = (name: string) => {
+    try {
+      return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  return {
+    elasticsearch: pidFile('elasticsearch/es.pid'),
+    rocketmq: [...pidFile('namesrv.pid'), ...pidFile('proxy.pid')],
+    redis: pgrep('redis-server'),
+    postgres: pgrep('postgres'),
+  };
 }
 
 export function rssMiB(pid: number): number {

@@ -1,0 +1,60 @@
+/**
+ * 1:1 throughput and latency on the split (gateway, two push nodes, dispatch, storage-worker as processes on
+ * PostgreSQL, Redis, RocketMQ and Elasticsearch): HTTP send → 201, and send → push to the recipient. Server CPU per
+ * message counts every server process, engines included, apart from the load generator. Baseline in the same run:
+ * GET /health on the gateway at the same concurrency (it also pings PostgreSQL, Redis, ES and dispatch).
+ *
+ *   npm run infra:up && npm run build && npm run bench:split     # MESSAGES=2000 PAIRS=20 CONCURRENCY=32
+ */
+import { SplitCluster } from '../test/e2e/split-cluster';
+import { enginePids, rssMiB, runConcurrent, totalCpuSeconds } from './bench-support';
+import { closePairs, report, sendAndAwaitPush, setUpPairs } from './one-to-one-load';
+
+const MESSAGES = Number(process.env.MESSAGES ?? 2000);
+const PAIRS = Number(process.env.PAIRS ?? 20);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+
+async function main(): Promise<void> {
+  const cluster = await SplitCluster.start();
+  try {
+    const groups: Record<string, number[]> = {
+      apps: [...cluster.processes.values()].map((p) => p.pid!),
+      ...enginePids(),
+    };
+    const sample = () => Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, totalCpuSeconds(pids)]));
+    const since = (before: Record<string, number>) => {
+      const now = sample();
+      return Object.fromEntries(Object.keys(now).map((k) => [k, now[k] - before[k]]));
+    };
+    const pairs = await setUpPairs(cluster.gatewayUrl, PAIRS, 'bsplit');
+
+    let cpu = sample();
+    let t0 = performance.now();
+    const baseline = await runConcurrent(
+      MESSAGES,
+      CONCURRENCY,
+      async () => void (await fetch(`${cluster.gatewayUrl}/health`)).arrayBuffer(),
+    );
+    report('baseline GET /health', MESSAGES, performance.now() - t0, since(cpu), baseline);
+
+    cpu = sample();
+    t0 = performance.now();
+    const { accepted, pushed } = await sendAndAwaitPush(pairs, MESSAGES, CONCURRENCY);
+    const wall = performance.now() - t0;
+    const used = since(cpu);
+    report('1:1 send → 201', MESSAGES, wall, used, accepted);
+    report('1:1 send → pushed', MESSAGES, wall, used, pushed);
+    const rss = [...cluster.processes].map(([name, p]) => `${name} ${rssMiB(p.pid!).toFixed(0)}`).join(', ');
+    console.log(
+      `RSS MiB: ${rss}; pairs ${PAIRS}, concurrency ${CONCURRENCY}, duplicates dropped ${pairs.reduce((n, p) => n + p.receiver.duplicatesDropped, 0)}`,
+    );
+    closePairs(pairs);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => (console.error(error), process.exit(1)),
+);
