@@ -190,6 +190,19 @@ describe('1:1 messaging on the one-process server', () => {
     stale.disconnect();
   });
 
+  it('ends the live push session of a token on logout, and only that one', async () => {
+    const alice = await user();
+    const otherDevice = new SwitchboardClient({ baseUrl: server.baseUrl });
+    clients.push(otherDevice);
+    await otherDevice.login(alice.session!.user.username, 'password-123');
+    await Promise.all([alice.connect(), otherDevice.connect()]);
+    const ended = new Promise((resolve) => alice.once('pushError', resolve));
+    await alice.http.request('POST', '/auth/logout'); // not alice.logout(): that also disconnects locally
+    await expect(ended).resolves.toMatchObject({ type: WireType.ConnectionError, code: 'TOKEN_REVOKED' });
+    await waitFor(() => !alice.connected, 3000, 'socket closed');
+    expect(otherDevice.connected).toBe(true);
+  });
+
   it('keeps SDK ordering when pushes arrive out of order', async () => {
     const [alice, bob] = [await user(), await user()];
     await befriend(alice, bob);

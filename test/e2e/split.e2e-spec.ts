@@ -95,6 +95,16 @@ describe('the split on real engines', () => {
     expect(connected.nodeId).toBe(alice.session!.node.id);
   });
 
+  it('ends a session on logout through the gateway, on the node that holds the socket', async () => {
+    const alice = await userOn(cluster.nodeIds[1]);
+    await alice.connect();
+    const ended = new Promise((resolve) => alice.once('pushError', resolve));
+    const socketGone = new Promise((resolve) => alice.once('disconnected', resolve));
+    await alice.http.request('POST', '/auth/logout');
+    await expect(ended).resolves.toMatchObject({ code: 'TOKEN_REVOKED' });
+    await socketGone;
+  });
+
   it('replays what an offline user missed when they reconnect', async () => {
     const [alice, bob] = [await user(), await user()];
     await friends(alice, bob);

@@ -1,14 +1,14 @@
 import { AccountsModule, TokenService } from '@app/accounts';
 import { ClusterNodeDirectory, RedisNodeRegistry } from '@app/cluster';
 import { GatewayConfig } from '@app/config';
-import { DISPATCHER, HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, NODE_DIRECTORY } from '@app/core';
+import { DISPATCHER, PUSH_BROADCASTER, HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, NODE_DIRECTORY } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
 import { MessagingApiModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
-import { HttpDispatcher, NodeAddressCache, WsForwarder } from '@app/transport';
+import { EmitterPushBroadcaster, HttpDispatcher, NodeAddressCache, WsForwarder } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -35,6 +35,7 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
         useFactory: (registry: RedisNodeRegistry) =>
           new ClusterNodeDirectory(registry, { virtualNodes: config.HASH_RING_VIRTUAL_NODES }),
       },
+      { provide: PUSH_BROADCASTER, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EmitterPushBroadcaster(redis) },
       {
         provide: DISPATCHER,
         useValue: new HttpDispatcher({

@@ -4,6 +4,7 @@ import { configureHttpApp, exitOnBootFailure } from '@app/platform';
 import { NestFactory } from '@nestjs/core';
 import { NettyNodeModule } from './netty-node.module';
 import { NodeLifecycle } from './node-lifecycle.service';
+import { RedisIoAdapter } from './redis-io.adapter';
 
 async function main(): Promise<void> {
   const config = loadConfig(NettyNodeConfig);
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     bodyParser: false,
     abortOnError: false,
   });
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL));
   configureHttpApp(app, { title: 'Switchboard push node', swagger: false });
   await app.listen(config.PORT, config.HOST);
   await app.get(NodeLifecycle).join();

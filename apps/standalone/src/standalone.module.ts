@@ -8,6 +8,7 @@ import {
   INBOX_STORE,
   InboxStore,
   NODE_DIRECTORY,
+  PUSH_BROADCASTER,
   PUSH_TRANSPORT,
   systemClock,
 } from '@app/core';
@@ -15,7 +16,7 @@ import { EmbeddedAdaptersModule } from '@app/embedded';
 import { DispatchModule, MessageDispatchService, MessagingApiModule, StorageModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
-import { LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
+import { LocalPushBroadcaster, LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
 import { SocialModule } from '@app/social';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { join } from 'node:path';
@@ -42,8 +43,9 @@ class NodeBindingsModule {
   providers: [
     { provide: DISPATCHER, useExisting: MessageDispatchService },
     { provide: PUSH_TRANSPORT, useClass: LocalPushTransport },
+    { provide: PUSH_BROADCASTER, useClass: LocalPushBroadcaster },
   ],
-  exports: [DISPATCHER, PUSH_TRANSPORT],
+  exports: [DISPATCHER, PUSH_TRANSPORT, PUSH_BROADCASTER],
 })
 class InProcessWiringModule {}
 

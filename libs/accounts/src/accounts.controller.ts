@@ -15,8 +15,8 @@ import { CurrentUser } from './auth.guard';
 import { AuthenticatedUser } from './authenticated-user';
 import { LoginDto, LoginResponseDto, PublicUserDto, RegisterDto, UserSearchQueryDto } from './dto/auth.dto';
 import { toPublicUser } from './public-user';
-import { TokenService } from './token.service';
 import { LoginUseCase } from './use-cases/login.use-case';
+import { LogoutUseCase } from './use-cases/logout.use-case';
 import { RegisterUseCase } from './use-cases/register.use-case';
 import { DomainError, ErrorCode } from '@app/core';
 
@@ -26,7 +26,7 @@ export class AuthController {
   constructor(
     private readonly registerUser: RegisterUseCase,
     private readonly loginUser: LoginUseCase,
-    private readonly tokens: TokenService,
+    private readonly logoutUser: LogoutUseCase,
   ) {}
 
   @Public()
@@ -53,9 +53,9 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Revoke the access token used for this call' })
+  @ApiOperation({ summary: 'Revoke the access token used for this call and end its push sessions' })
   async logout(@CurrentUser() user: AuthenticatedUser): Promise<void> {
-    await this.tokens.revoke(user);
+    await this.logoutUser.execute(user);
   }
 }
 

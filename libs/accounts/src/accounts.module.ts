@@ -8,6 +8,7 @@ import { AuthGuard } from './auth.guard';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 import { LoginUseCase } from './use-cases/login.use-case';
+import { LogoutUseCase } from './use-cases/logout.use-case';
 import { RegisterUseCase } from './use-cases/register.use-case';
 
 /** Token handling only: what a push node needs to verify clients. */
@@ -34,6 +35,7 @@ export class TokensModule {}
     PasswordHasher,
     RegisterUseCase,
     LoginUseCase,
+    LogoutUseCase,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],

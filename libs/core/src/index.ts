@@ -11,3 +11,4 @@ export * from './ports/history.port';
 export * from './ports/push-transport.port';
 export * from './ports/node-directory.port';
 export * from './ports/dispatcher.port';
+export * from './ports/push-broadcaster.port';

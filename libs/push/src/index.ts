@@ -4,3 +4,4 @@ export * from './push-delivery.service';
 export * from './local-push.transport';
 export * from './push.gateway';
 export * from './push.module';
+export * from './local-push.broadcaster';

@@ -1,8 +1,8 @@
 import { TokenService } from '@app/accounts';
-import { DomainError, ErrorCode, PRESENCE_STORE, PresenceStore, Route } from '@app/core';
+import { DomainError, ErrorCode, PRESENCE_STORE, PresenceStore, pushRooms, Route } from '@app/core';
 import { InboxService } from '@app/messaging';
 import { metrics } from '@app/platform';
-import { PushErrorCode, WireType } from '@app/protocol';
+import { ClientToServerEvents, PushErrorCode, ServerToClientEvents, WireType } from '@app/protocol';
 import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -11,9 +11,11 @@ import {
   OnGatewayDisconnect,
   SubscribeMessage,
   WebSocketGateway,
+  WebSocketServer,
 } from '@nestjs/websockets';
+import type { Server } from 'socket.io';
 import { NodeIdentity, ROUTE_TTL_MS } from './node-identity';
-import { PushSocket, SocketRegistry } from './socket-registry';
+import { PushSocket, PushSocketData, SocketRegistry } from './socket-registry';
 
 const REPLAY_PAGE = 200;
 /** A client further behind than this pulls the rest over REST (GET /inbox) instead of holding up the connection. */
@@ -33,6 +35,9 @@ const REPLAY_MAX = 5000;
 export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PushGateway.name);
   private heartbeat?: NodeJS.Timeout;
+
+  @WebSocketServer()
+  server: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PushSocketData>;
 
   constructor(
     private readonly identity: NodeIdentity,
@@ -78,6 +83,8 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       );
     }
     socket.data.heldBack = [];
+    // rooms let any process address this socket through the adapter (end a session, notices)
+    void socket.join([pushRooms.user(socket.data.user.userId), pushRooms.token(socket.data.user.tokenId)]);
     this.registry.add(socket);
     metrics.connections.set(this.registry.size);
     try {
