@@ -15,6 +15,26 @@ interface AppSpec {
   env: Record<string, string>;
 }
 
+/** Runs one app to its exit (a failed boot); returns its exit code and output. */
+export async function runAppToExit(
+  app: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [`dist/apps/${app}/src/main.js`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}
+
 /**
  * The split as separate processes on the real engines (PostgreSQL, Redis, RocketMQ, Elasticsearch), isolated from
  * anything else on the machine: its own database, Redis DB, topic, consumer groups and index. Needs `npm run build`.
@@ -31,7 +51,8 @@ export class SplitCluster {
     return `http://127.0.0.1:${this.apps.gateway.port}`;
   }
 
-  static async start(): Promise<SplitCluster> {
+  /** `redisUrl`: a Redis of the test's own (e.g. one it will stop); default the machine's, on a DB of this run. */
+  static async start(options: { redisUrl?: string } = {}): Promise<SplitCluster> {
     if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) throw new Error('run `npm run build` first');
     mkdirSync(LOGS, { recursive: true });
     const run = randomBytes(4).toString('hex');
@@ -45,7 +66,7 @@ export class SplitCluster {
       `${groupPrefix}-offline`,
     ]);
     const redisDb = 1 + (parseInt(run, 16) % 15);
-    const redisUrl = `${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/${redisDb}`;
+    const redisUrl = options.redisUrl ?? `${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/${redisDb}`;
     const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
     const index = `sbe2e-${run}`;
     const common = {
