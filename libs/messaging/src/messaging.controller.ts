@@ -41,9 +41,11 @@ export class MessagesController {
 
   @Post()
   @RateLimit('send')
-  @ApiOperation({ summary: 'Send a message; answered once it is durable' })
+  @ApiOperation({
+    summary: 'Send a message to a friend ({to: {userId}}) or a group ({to: {groupId}}); answered once it is durable',
+  })
   @ApiCreatedResponse({ type: SendMessageResponseDto })
-  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'not friends, or blocked' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'not friends, blocked, or not a member of the group' })
   @ApiNotFoundResponse({ type: ApiErrorDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'the same clientMsgId is being sent right now' })
   @ApiServiceUnavailableResponse({
@@ -51,12 +53,11 @@ export class MessagesController {
     description: 'the broker did not take it; retry with the same clientMsgId',
   })
   send(@CurrentUser() user: AuthenticatedUser, @Body() dto: SendMessageDto): Promise<SendMessageResponse> {
-    return this.sendMessage.execute({
-      senderId: user.userId,
-      toUserId: dto.to.userId,
-      body: dto.body,
-      clientMsgId: dto.clientMsgId,
-    });
+    const common = { senderId: user.userId, body: dto.body, clientMsgId: dto.clientMsgId };
+    // the DTO guarantees exactly one of the two
+    return this.sendMessage.execute(
+      dto.to.groupId !== undefined ? { ...common, toGroupId: dto.to.groupId } : { ...common, toUserId: dto.to.userId! },
+    );
   }
 
   @Get('search')

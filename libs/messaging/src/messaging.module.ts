@@ -1,3 +1,4 @@
+import { SocialModule } from '@app/social';
 import { Module } from '@nestjs/common';
 import { MessageDispatchService } from './dispatch/message-dispatch.service';
 import { PushRouter } from './dispatch/push-router';
@@ -8,8 +9,9 @@ import { SendMessageUseCase } from './send/send-message.use-case';
 import { StorageConsumers } from './storage/storage-consumers';
 import { INTERNAL_SECRET_GUARD, InternalDispatchController } from './internal/internal-dispatch.controller';
 
-/** The gateway's message API: send, inbox pull/ack, history, search. */
+/** The gateway's message API: send, inbox pull/ack, history, search. Group sends use SocialModule's membership cache. */
 @Module({
+  imports: [SocialModule],
   controllers: [MessagesController, ConversationsController, InboxController],
   providers: [SendMessageUseCase, HistoryQueryService, InboxService],
   exports: [InboxService],

@@ -5,3 +5,4 @@ export * from './repositories/users.repository';
 export * from './repositories/social-graph.repository';
 export * from './persistence.module';
 export * from './transaction-runner';
+export * from './repositories/groups.repository';

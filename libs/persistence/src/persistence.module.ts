@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, RelationalStoreConfig } from './data-source-options';
+import { GroupsRepository } from './repositories/groups.repository';
 import { SocialGraphRepository } from './repositories/social-graph.repository';
 import { UsersRepository } from './repositories/users.repository';
 
@@ -13,8 +14,8 @@ export class PersistenceModule {
       module: PersistenceModule,
       global: true,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 })],
-      providers: [UsersRepository, SocialGraphRepository],
-      exports: [UsersRepository, SocialGraphRepository],
+      providers: [UsersRepository, SocialGraphRepository, GroupsRepository],
+      exports: [UsersRepository, SocialGraphRepository, GroupsRepository],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
@@ -41,3 +41,6 @@ export function IsCleanText(options?: ValidationOptions): PropertyDecorator {
       },
     });
 }
+
+/** Path ids are UUIDs; anything else is a 400 that says so (not a 404 after a database round trip). */
+export const UuidParam = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });

@@ -89,3 +89,32 @@ export interface ApiErrorBody {
   requestId?: string;
   details?: unknown;
 }
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+export interface GroupView {
+  id: string;
+  name: string;
+  ownerId: string;
+  createdAt: string;
+  /** The caller's role in the group. */
+  role: GroupRole;
+  /** Set by `GET /groups/:id`. */
+  memberCount?: number;
+  /** `groupConversationId(id)`: where the group's messages live in history. */
+  conversationId: string;
+}
+
+export interface GroupMemberView extends PublicUser {
+  role: GroupRole;
+  joinedAt: string;
+}
+
+export interface GroupJoinRequestView {
+  id: string;
+  groupId: string;
+  userId: string;
+  message?: string;
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: string;
+}

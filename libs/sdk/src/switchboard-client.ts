@@ -2,6 +2,9 @@ import type {
   ClientToServerEvents,
   ConnectedEvent,
   FriendRequestView,
+  GroupJoinRequestView,
+  GroupMemberView,
+  GroupView,
   HistoryPage,
   InboxPage,
   LoginResponse,
@@ -122,11 +125,69 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
     return this.http.request('DELETE', `/blocks/${userId}`);
   }
 
+  // ---- groups ---------------------------------------------------------------------------------------------------
+
+  createGroup(name: string): Promise<GroupView> {
+    return this.http.request('POST', '/groups', { name });
+  }
+  /** The groups you are a member of. */
+  groups(): Promise<GroupView[]> {
+    return this.http.request('GET', '/groups');
+  }
+  group(groupId: string): Promise<GroupView> {
+    return this.http.request('GET', `/groups/${groupId}`);
+  }
+  renameGroup(groupId: string, name: string): Promise<GroupView> {
+    return this.http.request('PATCH', `/groups/${groupId}`, { name });
+  }
+  groupMembers(groupId: string): Promise<GroupMemberView[]> {
+    return this.http.request('GET', `/groups/${groupId}/members`);
+  }
+  /** Applies to join; the owner and admins get a 204 push. */
+  requestToJoin(groupId: string, message?: string): Promise<{ id: string }> {
+    return this.http.request('POST', `/groups/${groupId}/join-requests`, message ? { message } : {});
+  }
+  /** Pending join requests (owner or admin). */
+  joinRequests(groupId: string): Promise<GroupJoinRequestView[]> {
+    return this.http.request('GET', `/groups/${groupId}/join-requests`);
+  }
+  approveJoin(groupId: string, requestId: string): Promise<GroupJoinRequestView> {
+    return this.http.request('POST', `/groups/${groupId}/join-requests/${requestId}/approve`);
+  }
+  rejectJoin(groupId: string, requestId: string): Promise<GroupJoinRequestView> {
+    return this.http.request('POST', `/groups/${groupId}/join-requests/${requestId}/reject`);
+  }
+  /** Adds a user directly (owner or admin). */
+  invite(groupId: string, userId: string): Promise<void> {
+    return this.http.request('POST', `/groups/${groupId}/members`, { userId });
+  }
+  removeMember(groupId: string, userId: string): Promise<void> {
+    return this.http.request('DELETE', `/groups/${groupId}/members/${userId}`);
+  }
+  /** Owner only: make a member an admin or a plain member. */
+  setGroupRole(groupId: string, userId: string, role: 'admin' | 'member'): Promise<void> {
+    return this.http.request('PATCH', `/groups/${groupId}/members/${userId}`, { role });
+  }
+  leaveGroup(groupId: string): Promise<void> {
+    return this.removeMember(groupId, this.userId);
+  }
+  /** Owner only: hand the group to another member (you stay as an admin). */
+  transferGroup(groupId: string, userId: string): Promise<GroupView> {
+    return this.http.request('POST', `/groups/${groupId}/transfer`, { userId });
+  }
+  dissolveGroup(groupId: string): Promise<void> {
+    return this.http.request('DELETE', `/groups/${groupId}`);
+  }
+
   // ---- messages -------------------------------------------------------------------------------------------------
 
   /** Sends a 1:1 message. Retrying with the same `clientMsgId` never creates a second message. */
   sendToUser(userId: string, body: string, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
     return this.http.request('POST', '/messages', { to: { userId }, body, clientMsgId });
+  }
+  /** Sends a group message (members only). Retrying with the same `clientMsgId` never creates a second message. */
+  sendToGroup(groupId: string, body: string, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+    return this.http.request('POST', '/messages', { to: { groupId }, body, clientMsgId });
   }
   conversations(): Promise<ConversationSummary[]> {
     return this.http.request('GET', '/conversations');

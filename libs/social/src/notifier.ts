@@ -34,4 +34,29 @@ export class Notifier {
       this.logger.warn({ err: error, type, toUserId }, 'notification not delivered');
     }
   }
+
+  /** One notification to many users (e.g. a group's admins, or the whole group): one message, one seq each. */
+  async notifyMany(
+    type: WireType,
+    fromUserId: string,
+    recipientIds: string[],
+    data: Record<string, unknown>,
+    options: { body?: string; groupId?: string } = {},
+  ): Promise<void> {
+    const unique = [...new Set(recipientIds)];
+    if (!unique.length) return;
+    try {
+      await this.dispatcher.dispatch({
+        type,
+        senderId: fromUserId,
+        recipientIds: unique,
+        ...(options.groupId && { groupId: options.groupId }),
+        body: options.body,
+        data,
+        storeInHistory: false,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, type, recipients: unique.length }, 'notification not delivered');
+    }
+  }
 }

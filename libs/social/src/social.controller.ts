@@ -1,17 +1,7 @@
 import { AuthenticatedUser, CurrentUser } from '@app/accounts';
-import { ApiErrorDto } from '@app/platform';
+import { ApiErrorDto, UuidParam as Uuid } from '@app/platform';
 import type { FriendRequestView, PublicUser } from '@app/protocol';
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -25,8 +15,6 @@ import {
 import { BlocksService } from './blocks.service';
 import { CreatedIdDto, CreateFriendRequestDto, FriendRequestDto } from './dto/social.dto';
 import { FriendsService } from './friends.service';
-
-const Uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
 
 @ApiTags('friends')
 @ApiBearerAuth()

@@ -1,5 +1,14 @@
 import { DomainError, ErrorCode, newTimeOrderedId } from '@app/core';
-import { dataSourceOptions, RelationalStoreConfig, SocialGraphRepository, UsersRepository } from '@app/persistence';
+import {
+  dataSourceOptions,
+  GroupEntity,
+  GroupMemberEntity,
+  GroupsRepository,
+  isUniqueViolation,
+  RelationalStoreConfig,
+  SocialGraphRepository,
+  UsersRepository,
+} from '@app/persistence';
 import { DataSource } from 'typeorm';
 
 export interface RelationalStoreHarness {
@@ -12,6 +21,7 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
   let dataSource: DataSource;
   let users: UsersRepository;
   let graph: SocialGraphRepository;
+  let groups: GroupsRepository;
   const now = Date.now();
 
   const newUser = (username = `user_${newTimeOrderedId().slice(-12)}`) =>
@@ -21,6 +31,7 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
     dataSource = await new DataSource(dataSourceOptions(await harness.config())).initialize();
     users = new UsersRepository(dataSource);
     graph = new SocialGraphRepository(dataSource);
+    groups = new GroupsRepository(dataSource);
   });
   afterAll(async () => {
     await dataSource?.destroy();
@@ -148,5 +159,167 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
     expect(await graph.decideFriendRequest(request, 'accepted', now)).toBe(false);
     expect(await graph.areFriends(a.id, b.id)).toBe(false);
     expect(await graph.isBlockedEitherWay(a.id, b.id)).toBe(true);
+  });
+  const newGroup = async (owner: { id: string }, name = 'group') =>
+    groups.createGroup({ id: newTimeOrderedId(), name, ownerId: owner.id, createdAt: now });
+  const joinRequest = (groupId: string, userId: string) =>
+    groups.createJoinRequest({ id: newTimeOrderedId(), groupId, userId, message: null, createdAt: now });
+
+  it('creates a group with its owner as the only member, lists and renames it', async () => {
+    const owner = await newUser();
+    const group = await newGroup(owner, 'climbers');
+    expect(await groups.memberIds(group.id)).toEqual([owner.id]);
+    expect(await groups.role(group.id, owner.id)).toBe('owner');
+    expect(await groups.groupIdsOf(owner.id)).toEqual([group.id]);
+    expect(await groups.groupsOf(owner.id)).toEqual([
+      {
+        group: expect.objectContaining({ id: group.id, name: 'climbers', ownerId: owner.id, createdAt: now }),
+        role: 'owner',
+      },
+    ]);
+    expect(await groups.rename(group.id, 'boulderers')).toBe(true);
+    expect((await groups.findActiveGroup(group.id))?.name).toBe('boulderers');
+  });
+
+  it('keeps membership unique: adding twice, even concurrently, leaves one row', async () => {
+    const [owner, u] = [await newUser(), await newUser()];
+    const group = await newGroup(owner);
+    const outcomes = await Promise.all([
+      groups.addMember(group.id, u.id, 'member', now),
+      groups.addMember(group.id, u.id, 'member', now),
+      groups.addMember(group.id, u.id, 'admin', now),
+    ]);
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(await groups.addMember(group.id, u.id, 'member', now)).toBe(false);
+    expect((await groups.memberIds(group.id)).sort()).toEqual([owner.id, u.id].sort());
+    expect(await groups.countMembers(group.id)).toBe(2);
+    // the primary key itself refuses a duplicate, not only the repository
+    const duplicate = await dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(GroupMemberEntity)
+      .values({ groupId: group.id, userId: u.id, role: 'member', joinedAt: now })
+      .execute()
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(duplicate)).toBe(true);
+  });
+
+  it('allows one pending join request per user and group; a decided one no longer counts', async () => {
+    const [owner, u] = [await newUser(), await newUser()];
+    const [group, other] = [await newGroup(owner), await newGroup(owner)];
+    const first = await joinRequest(group.id, u.id);
+    await expect(joinRequest(group.id, u.id)).rejects.toMatchObject({ code: ErrorCode.GroupJoinRequestExists });
+    const concurrent = await Promise.allSettled([joinRequest(other.id, u.id), joinRequest(other.id, u.id)]);
+    expect(concurrent.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await groups.pendingJoinRequests(group.id)).map((r) => r.id)).toEqual([first.id]);
+    expect(await groups.decideJoinRequest(first, 'rejected', now)).toBe(true);
+    await expect(joinRequest(group.id, u.id)).resolves.toMatchObject({ status: 'pending' });
+  });
+
+  it('approves a join request once under concurrency and adds the member in the same transaction', async () => {
+    const [owner, u] = [await newUser(), await newUser()];
+    const group = await newGroup(owner);
+    const request = await joinRequest(group.id, u.id);
+    const outcomes = await Promise.all([
+      groups.decideJoinRequest(request, 'approved', now),
+      groups.decideJoinRequest(request, 'approved', now),
+      groups.decideJoinRequest(request, 'rejected', now),
+    ]);
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const decided = await groups.findJoinRequest(request.id);
+    expect(decided?.decidedAt).toBe(now);
+    expect(await groups.isMember(group.id, u.id)).toBe(decided?.status === 'approved');
+    expect(await groups.countMembers(group.id)).toBe(decided?.status === 'approved' ? 2 : 1);
+    expect(await groups.pendingJoinRequests(group.id)).toEqual([]);
+  });
+
+  it('settles a pending join request when the applicant is added directly', async () => {
+    const [owner, u] = [await newUser(), await newUser()];
+    const group = await newGroup(owner);
+    const request = await joinRequest(group.id, u.id);
+    expect(await groups.addMember(group.id, u.id, 'member', now)).toBe(true);
+    expect((await groups.findJoinRequest(request.id))?.status).toBe('approved');
+    expect(await groups.decideJoinRequest(request, 'approved', now)).toBe(false);
+  });
+
+  it('removes members but never the owner, and changes roles', async () => {
+    const [owner, a, b] = [await newUser(), await newUser(), await newUser()];
+    const group = await newGroup(owner);
+    await groups.addMember(group.id, a.id, 'member', now);
+    await groups.addMember(group.id, b.id, 'member', now);
+    expect(await groups.setRole(group.id, a.id, 'admin')).toBe(true);
+    expect(await groups.role(group.id, a.id)).toBe('admin');
+    expect(await groups.setRole(group.id, owner.id, 'member')).toBe(false);
+    expect(await groups.removeMember(group.id, owner.id)).toBe(false);
+    expect(await groups.removeMember(group.id, b.id)).toBe(true);
+    expect(await groups.removeMember(group.id, b.id)).toBe(false);
+    expect(await groups.isMember(group.id, b.id)).toBe(false);
+    expect(await groups.groupIdsOf(b.id)).toEqual([]);
+    expect((await groups.members(group.id)).map((m) => [m.userId, m.role]).sort()).toEqual(
+      [
+        [owner.id, 'owner'],
+        [a.id, 'admin'],
+      ].sort(),
+    );
+  });
+
+  it('transfers ownership only from the owner to a member; the old owner stays as admin', async () => {
+    const [owner, a, outsider] = [await newUser(), await newUser(), await newUser()];
+    const group = await newGroup(owner);
+    await groups.addMember(group.id, a.id, 'member', now);
+    expect(await groups.transferOwnership(group.id, owner.id, outsider.id)).toBe(false);
+    expect(await groups.transferOwnership(group.id, a.id, owner.id)).toBe(false);
+    expect((await groups.findActiveGroup(group.id))?.ownerId).toBe(owner.id);
+    expect(await groups.role(group.id, owner.id)).toBe('owner');
+    expect(await groups.transferOwnership(group.id, owner.id, a.id)).toBe(true);
+    expect((await groups.findActiveGroup(group.id))?.ownerId).toBe(a.id);
+    expect(await groups.role(group.id, a.id)).toBe('owner');
+    expect(await groups.role(group.id, owner.id)).toBe('admin');
+  });
+
+  it('dissolves: members and pending requests are cleaned up, and nothing can join afterwards', async () => {
+    const [owner, a, applicant, late] = [await newUser(), await newUser(), await newUser(), await newUser()];
+    const group = await newGroup(owner);
+    await groups.addMember(group.id, a.id, 'member', now);
+    const pending = await joinRequest(group.id, applicant.id);
+    const lateRequest = await joinRequest(group.id, late.id);
+    const [removed] = await Promise.all([
+      groups.dissolve(group.id, now),
+      groups.addMember(group.id, late.id, 'member', now).catch((e: unknown) => e),
+    ]);
+    expect(removed).toEqual(expect.arrayContaining([owner.id, a.id]));
+    expect(await groups.dissolve(group.id, now)).toBeNull();
+    expect(await groups.findActiveGroup(group.id)).toBeNull();
+    expect((await groups.findGroup(group.id))?.dissolvedAt).toBe(now);
+    expect(await groups.memberIds(group.id)).toEqual([]);
+    expect(await groups.groupIdsOf(owner.id)).toEqual([]);
+    expect(await groups.groupsOf(a.id)).toEqual([]);
+    expect(await groups.pendingJoinRequests(group.id)).toEqual([]);
+    expect((await groups.findJoinRequest(pending.id))?.status).toBe('rejected');
+    expect(await groups.decideJoinRequest(pending, 'approved', now)).toBe(false);
+    expect(await groups.decideJoinRequest(lateRequest, 'approved', now)).toBe(false);
+    await expect(groups.addMember(group.id, applicant.id, 'member', now)).rejects.toMatchObject({
+      code: ErrorCode.GroupNotFound,
+    });
+    expect(await groups.rename(group.id, 'zombie')).toBe(false);
+    expect(await groups.transferOwnership(group.id, owner.id, a.id)).toBe(false);
+    expect(await groups.isMember(group.id, late.id)).toBe(false);
+  });
+  it('cascades a deleted group row to its members and join requests (foreign keys on both engines)', async () => {
+    const [owner, applicant] = [await newUser(), await newUser()];
+    const group = await newGroup(owner);
+    const request = await joinRequest(group.id, applicant.id);
+    await dataSource.createQueryBuilder().delete().from(GroupEntity).where('id = :id', { id: group.id }).execute();
+    expect(await groups.memberIds(group.id)).toEqual([]);
+    expect(await groups.findJoinRequest(request.id)).toBeNull();
+    // and a membership cannot point at a group that does not exist
+    const orphan = (await dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(GroupMemberEntity)
+      .values({ groupId: group.id, userId: owner.id, role: 'member', joinedAt: now })
+      .execute()
+      .catch((e: unknown) => e)) as { driverError?: { code?: string } };
+    expect(orphan.driverError?.code).toMatch(/^(23503|SQLITE_CONSTRAINT_FOREIGNKEY)$/);
   });
 }

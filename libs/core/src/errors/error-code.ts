@@ -18,6 +18,15 @@ export enum ErrorCode {
   SendInProgress = 'SEND_IN_PROGRESS',
   DependencyUnavailable = 'DEPENDENCY_UNAVAILABLE',
   RateLimited = 'RATE_LIMITED',
+  GroupNotFound = 'GROUP_NOT_FOUND',
+  NotAGroupMember = 'NOT_A_MEMBER',
+  GroupPermissionDenied = 'GROUP_PERMISSION_DENIED',
+  GroupMemberNotFound = 'GROUP_MEMBER_NOT_FOUND',
+  AlreadyGroupMember = 'ALREADY_GROUP_MEMBER',
+  GroupOwnerCannotLeave = 'GROUP_OWNER_CANNOT_LEAVE',
+  GroupJoinRequestNotFound = 'GROUP_JOIN_REQUEST_NOT_FOUND',
+  GroupJoinRequestExists = 'GROUP_JOIN_REQUEST_EXISTS',
+  GroupJoinRequestNotPending = 'GROUP_JOIN_REQUEST_NOT_PENDING',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -39,6 +48,15 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.SendInProgress]: 409,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.DependencyUnavailable]: 503,
+  [ErrorCode.GroupNotFound]: 404,
+  [ErrorCode.NotAGroupMember]: 403,
+  [ErrorCode.GroupPermissionDenied]: 403,
+  [ErrorCode.GroupMemberNotFound]: 404,
+  [ErrorCode.AlreadyGroupMember]: 409,
+  [ErrorCode.GroupOwnerCannotLeave]: 409,
+  [ErrorCode.GroupJoinRequestNotFound]: 404,
+  [ErrorCode.GroupJoinRequestExists]: 409,
+  [ErrorCode.GroupJoinRequestNotPending]: 409,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

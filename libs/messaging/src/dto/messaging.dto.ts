@@ -13,17 +13,44 @@ import {
   MaxLength,
   Min,
   MinLength,
+  registerDecorator,
+  ValidateIf,
   ValidateNested,
+  ValidationOptions,
 } from 'class-validator';
 
+/** Fails when the decorated property and `other` are both present. */
+function IsAbsentWith(other: string, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isAbsentWith',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown, args) =>
+          value === undefined || (args?.object as Record<string, unknown>)[other] === undefined,
+      },
+    });
+}
+
+/** Exactly one of userId (1:1) or groupId (group message). */
 export class RecipientDto {
-  @ApiProperty({ description: 'the friend to message', example: '01937c1e-5b7a-7cc2-9a57-0ad1f1e6a1b2' })
+  @ApiPropertyOptional({ description: 'the friend to message', example: '01937c1e-5b7a-7cc2-9a57-0ad1f1e6a1b2' })
+  // required unless a groupId is given, so `{}` is named as a missing userId
+  @ValidateIf((o: RecipientDto) => o.groupId === undefined || o.userId !== undefined)
   @IsUUID()
-  userId: string;
+  userId?: string;
+
+  @ApiPropertyOptional({ description: 'the group to message (you must be a member)' })
+  @ValidateIf((o: RecipientDto) => o.groupId !== undefined)
+  @IsUUID()
+  @IsAbsentWith('userId', { message: 'to must name either userId or groupId, not both' })
+  groupId?: string;
 }
 
 export class SendMessageDto {
-  @ApiProperty({ type: RecipientDto })
+  @ApiProperty({ type: RecipientDto, description: 'exactly one of {userId} or {groupId}' })
   @IsDefined()
   @ValidateNested()
   @Type(() => RecipientDto)

@@ -1,11 +1,15 @@
 import { DomainError, ErrorCode, HISTORY_STORE, HistoryRecord, HistoryScope, HistoryStore } from '@app/core';
+import { GroupsRepository } from '@app/persistence';
 import { ConversationSummary, HistoryPage, parseConversationId, StoredMessageView } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 
 /** History and search, always limited to what the caller may read. */
 @Injectable()
 export class HistoryQueryService {
-  constructor(@Inject(HISTORY_STORE) private readonly history: HistoryStore) {}
+  constructor(
+    @Inject(HISTORY_STORE) private readonly history: HistoryStore,
+    private readonly groups: GroupsRepository,
+  ) {}
 
   async page(userId: string, conversationId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
     await this.authorize(userId, conversationId);
@@ -33,14 +37,17 @@ export class HistoryQueryService {
     }));
   }
 
+  /** The caller's 1:1s and the groups they are a member of now (read fresh: membership decides access). */
   private async scopeOf(userId: string): Promise<HistoryScope> {
-    return { userId, groupIds: [] };
+    return { userId, groupIds: await this.groups.groupIdsOf(userId) };
   }
 
-  /** A conversation the caller is not part of does not exist for them. */
+  /** A conversation the caller is not part of (a group they are not, or no longer, a member of) does not exist for them. */
   private async authorize(userId: string, conversationId: string): Promise<void> {
     const parsed = parseConversationId(conversationId);
-    const allowed = parsed?.kind === 'direct' && parsed.userIds.includes(userId);
+    const allowed =
+      (parsed?.kind === 'direct' && parsed.userIds.includes(userId)) ||
+      (parsed?.kind === 'group' && (await this.groups.isMember(parsed.groupId, userId)));
     if (!allowed) throw new DomainError(ErrorCode.ConversationNotFound, `conversation ${conversationId} not found`);
   }
 }

@@ -1,3 +1,4 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+import { Groups1763900000000 } from './1763900000000-groups';
 
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, Groups1763900000000];

@@ -1,0 +1,87 @@
+import { CLOCK, Clock } from '@app/core';
+import { GroupsRepository } from '@app/persistence';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+
+export const GROUP_MEMBERSHIP_CACHE_OPTIONS = Symbol('GroupMembershipCacheOptions');
+
+export interface GroupMembershipCacheOptions {
+  /** How long a loaded member list is served without asking the database again. */
+  ttlMs: number;
+  /** Most groups kept; the least recently loaded go first. */
+  maxGroups: number;
+}
+
+interface Entry {
+  members: ReadonlySet<string>;
+  ids: readonly string[];
+  expiresAt: number;
+}
+
+/**
+ * Member ids per group for the send path, cached in-process for a short TTL.
+ *
+ * Single flight: while a group's members are being loaded, every other caller waits for that same load, so a cold
+ * cache under a burst of sends to one group costs one database query, not one per send (no stampede).
+ * `invalidate` (called on every membership change made in this process) drops the entry and makes a load already in
+ * flight unable to store its possibly stale answer (callers that joined that load still get it). Changes made by other processes show up within the TTL.
+ */
+@Injectable()
+export class GroupMembershipCache {
+  private readonly entries = new Map<string, Entry>();
+  /** The one load under way per group; `invalidate` forgets it, so it cannot store its possibly stale answer. */
+  private readonly inFlight = new Map<string, { promise: Promise<Entry> }>();
+  private readonly options: GroupMembershipCacheOptions;
+
+  constructor(
+    private readonly groups: GroupsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(GROUP_MEMBERSHIP_CACHE_OPTIONS) options?: Partial<GroupMembershipCacheOptions>,
+  ) {
+    this.options = { ttlMs: 2000, maxGroups: 10_000, ...options };
+  }
+
+  /** The group's member ids (empty for a group that does not exist or was dissolved). */
+  async memberIds(groupId: string): Promise<readonly string[]> {
+    return (await this.entry(groupId)).ids;
+  }
+
+  async isMember(groupId: string, userId: string): Promise<boolean> {
+    return (await this.entry(groupId)).members.has(userId);
+  }
+
+  invalidate(groupId: string): void {
+    this.entries.delete(groupId);
+    this.inFlight.delete(groupId);
+  }
+
+  private entry(groupId: string): Promise<Entry> {
+    const cached = this.entries.get(groupId);
+    if (cached && cached.expiresAt > this.clock.now()) return Promise.resolve(cached);
+    const pending = this.inFlight.get(groupId);
+    if (pending) return pending.promise;
+    const flight = {} as { promise: Promise<Entry> };
+    flight.promise = this.load(groupId, flight);
+    this.inFlight.set(groupId, flight);
+    return flight.promise;
+  }
+
+  private async load(groupId: string, flight: { promise: Promise<Entry> }): Promise<Entry> {
+    // let `entry` register the flight before the query starts, whatever the repository does synchronously
+    await Promise.resolve();
+    try {
+      const ids = await this.groups.memberIds(groupId);
+      const entry: Entry = { ids, members: new Set(ids), expiresAt: this.clock.now() + this.options.ttlMs };
+      if (this.inFlight.get(groupId) === flight) {
+        this.entries.delete(groupId); // re-insert at the end: Map order is load order
+        this.entries.set(groupId, entry);
+        for (const key of this.entries.keys()) {
+          if (this.entries.size <= this.options.maxGroups) break;
+          this.entries.delete(key);
+        }
+      }
+      return entry;
+    } finally {
+      if (this.inFlight.get(groupId) === flight) this.inFlight.delete(groupId);
+    }
+  }
+}
