@@ -71,6 +71,39 @@ describe('the split on real engines', () => {
     await waitFor(async () => (await bob.search(word)).length === 10, 15_000, 'search finds them');
   });
 
+  it('fans a group message out to members on both nodes, live and through the inbox', async () => {
+    const [owner, onA, onB, offline] = [
+      await userOn(cluster.nodeIds[0]),
+      await userOn(cluster.nodeIds[0]),
+      await userOn(cluster.nodeIds[1]),
+      await user(),
+    ];
+    const group = await owner.createGroup('split group');
+    for (const member of [onA, onB, offline]) await owner.invite(group.id, member.userId);
+    const [seenA, seenB] = [collect(onA), collect(onB)];
+    await Promise.all([onA.connect(), onB.connect()]);
+    for (let i = 0; i < 5; i++) await owner.sendToGroup(group.id, `to all ${i}`);
+    const groupBodies = (messages: PushMessage[]) =>
+      messages.filter((m) => m.type === WireType.GroupMessage).map((m) => m.body);
+    const expected = Array.from({ length: 5 }, (_, i) => `to all ${i}`);
+    await waitFor(
+      () => groupBodies(seenA).length === 5 && groupBodies(seenB).length === 5,
+      10_000,
+      'both nodes deliver',
+    );
+    expect(groupBodies(seenA)).toEqual(expected);
+    expect(groupBodies(seenB)).toEqual(expected);
+    const seenOffline = collect(offline);
+    await offline.connect();
+    await waitFor(() => groupBodies(seenOffline).length === 5, 15_000, 'offline member replays');
+    expect(groupBodies(seenOffline)).toEqual(expected);
+    await waitFor(
+      async () => (await offline.search('all')).filter((m) => m.groupId === group.id).length === 5,
+      15_000,
+      'group search',
+    );
+  });
+
   it('refuses a token on the wrong node and forwards /ws to the right one', async () => {
     const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(cluster.nodeIds[1])];
     const impostor = new SwitchboardClient({ baseUrl: cluster.gatewayUrl });

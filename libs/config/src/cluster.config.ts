@@ -131,6 +131,9 @@ export class RocketMqClientConfig extends ClusterConfig {
 /** apps/message-dispatch: accepts sends over its internal HTTP API, publishes, routes pushes. */
 export class MessageDispatchConfig extends RocketMqClientConfig {
   override PORT = 3300;
+
+  /** Its API is internal: a send to a large group carries every member id (~40 bytes each). */
+  override HTTP_BODY_LIMIT = '16mb';
 }
 
 /** apps/storage-worker: the history (Elasticsearch) and offline (Redis inbox) consumer groups. */
