@@ -12,3 +12,4 @@ export * from './ports/push-transport.port';
 export * from './ports/node-directory.port';
 export * from './ports/dispatcher.port';
 export * from './ports/push-broadcaster.port';
+export * from './ports/invalidation-bus.port';

@@ -1,6 +1,7 @@
 import {
   HISTORY_STORE,
   INBOX_STORE,
+  INVALIDATION_BUS,
   MESSAGE_BUS,
   PRESENCE_STORE,
   SEND_DEDUP_STORE,
@@ -11,6 +12,7 @@ import { EmbeddedDatabase } from './embedded-database';
 import { SqliteHistoryStore } from './history.sqlite';
 import { SqliteInboxStore } from './inbox.sqlite';
 import { InProcessMessageBus } from './message-bus.in-process';
+import { InProcessInvalidationBus } from './invalidation-bus.in-process';
 import { InMemoryPresenceStore } from './presence.memory';
 import { SqliteSendDedupStore } from './send-dedup.sqlite';
 import { SqliteTokenRevocationStore } from './token-revocation.sqlite';
@@ -45,6 +47,7 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
       },
       { provide: PRESENCE_STORE, useFactory: () => new InMemoryPresenceStore() },
       { provide: MESSAGE_BUS, useFactory: () => new InProcessMessageBus() },
+      { provide: INVALIDATION_BUS, useFactory: () => new InProcessInvalidationBus() },
     ];
     return { module: EmbeddedAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }

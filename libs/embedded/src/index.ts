@@ -6,3 +6,4 @@ export * from './history.sqlite';
 export * from './presence.memory';
 export * from './message-bus.in-process';
 export * from './embedded-adapters.module';
+export * from './invalidation-bus.in-process';

@@ -5,3 +5,4 @@ export * from './inbox.redis';
 export * from './send-dedup.redis';
 export * from './token-revocation.redis';
 export * from './redis-adapters.module';
+export * from './invalidation-bus.redis';

@@ -1,7 +1,8 @@
-import { INBOX_STORE, PRESENCE_STORE, SEND_DEDUP_STORE, TOKEN_REVOCATION_STORE } from '@app/core';
+import { INBOX_STORE, INVALIDATION_BUS, PRESENCE_STORE, SEND_DEDUP_STORE, TOKEN_REVOCATION_STORE } from '@app/core';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisInboxStore } from './inbox.redis';
+import { RedisInvalidationBus } from './invalidation-bus.redis';
 import { RedisPresenceStore } from './presence.redis';
 import { createRedisClient } from './redis-connection';
 import { RedisSendDedupStore } from './send-dedup.redis';
@@ -29,7 +30,10 @@ async function connectOrFail(url: string, name: string): Promise<Redis> {
 /** Binds presence, inbox + sequences, send dedup and token revocations to Redis (the split's state store). */
 @Module({})
 export class RedisAdaptersModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(INVALIDATION_BUS) private readonly invalidations: RedisInvalidationBus,
+  ) {}
 
   static forRoot(options: { url: string; clientName: string; retentionMs: number }): DynamicModule {
     const providers = [
@@ -51,6 +55,7 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.invalidations.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

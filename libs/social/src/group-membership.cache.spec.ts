@@ -1,4 +1,5 @@
 import type { GroupsRepository } from '@app/persistence';
+import { InProcessInvalidationBus } from '@app/embedded';
 import { GroupMembershipCache } from './group-membership.cache';
 
 /** A repository whose memberIds calls stay open until the test settles them. */
@@ -111,5 +112,24 @@ describe('GroupMembershipCache', () => {
     expect(repo.memberIds).toHaveBeenCalledTimes(4);
     calls[3].resolve(['a']);
     expect(await a).toEqual(['a']);
+  });
+
+  it('drops an entry that another process invalidated through the bus, and tells the others of its own changes', async () => {
+    const bus = new InProcessInvalidationBus();
+    const { repo, calls } = fakeRepository();
+    const here = new GroupMembershipCache(repo as unknown as GroupsRepository, clock, {}, bus);
+    const elsewhere = new GroupMembershipCache(repo as unknown as GroupsRepository, clock, {}, bus);
+    await Promise.all([here.onModuleInit(), elsewhere.onModuleInit()]);
+    const first = here.memberIds('g1');
+    await flush();
+    calls[0].resolve(['u1', 'u2']);
+    expect(await first).toEqual(['u1', 'u2']);
+    elsewhere.invalidate('g1'); // u2 was removed through another gateway
+    const second = here.memberIds('g1');
+    await flush();
+    expect(repo.memberIds).toHaveBeenCalledTimes(2);
+    calls[1].resolve(['u1']);
+    expect(await second).toEqual(['u1']);
+    await Promise.all([here.onModuleDestroy(), elsewhere.onModuleDestroy()]);
   });
 });

@@ -1,8 +1,9 @@
-import { CLOCK, Clock } from '@app/core';
+import { CLOCK, Clock, INVALIDATION_BUS, InvalidationBus } from '@app/core';
 import { GroupsRepository } from '@app/persistence';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 
 export const GROUP_MEMBERSHIP_CACHE_OPTIONS = Symbol('GroupMembershipCacheOptions');
+const INVALIDATION_TOPIC = 'group-members';
 
 export interface GroupMembershipCacheOptions {
   /** How long a loaded member list is served without asking the database again. */
@@ -23,10 +24,13 @@ interface Entry {
  * Single flight: while a group's members are being loaded, every other caller waits for that same load, so a cold
  * cache under a burst of sends to one group costs one database query, not one per send (no stampede).
  * `invalidate` (called on every membership change made in this process) drops the entry and makes a load already in
- * flight unable to store its possibly stale answer (callers that joined that load still get it). Changes made by other processes show up within the TTL.
+ * flight unable to store its possibly stale answer (callers that joined that load still get it). It is also
+ * published on the invalidation bus, so other gateways drop their entry at once; the TTL only bounds a lost notice.
  */
 @Injectable()
-export class GroupMembershipCache {
+export class GroupMembershipCache implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(GroupMembershipCache.name);
+  private unsubscribe?: () => Promise<void>;
   private readonly entries = new Map<string, Entry>();
   /** The one load under way per group; `invalidate` forgets it, so it cannot store its possibly stale answer. */
   private readonly inFlight = new Map<string, { promise: Promise<Entry> }>();
@@ -36,8 +40,17 @@ export class GroupMembershipCache {
     private readonly groups: GroupsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(GROUP_MEMBERSHIP_CACHE_OPTIONS) options?: Partial<GroupMembershipCacheOptions>,
+    @Optional() @Inject(INVALIDATION_BUS) private readonly bus?: InvalidationBus,
   ) {
     this.options = { ttlMs: 2000, maxGroups: 10_000, ...options };
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.unsubscribe = await this.bus?.subscribe(INVALIDATION_TOPIC, (groupId) => this.drop(groupId));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.unsubscribe?.();
   }
 
   /** The group's member ids (empty for a group that does not exist or was dissolved). */
@@ -49,7 +62,17 @@ export class GroupMembershipCache {
     return (await this.entry(groupId)).members.has(userId);
   }
 
+  /** After a membership change: drop the entry here and in every other process. */
   invalidate(groupId: string): void {
+    this.drop(groupId);
+    this.bus
+      ?.publish(INVALIDATION_TOPIC, groupId)
+      .catch((error) =>
+        this.logger.warn({ err: error, groupId }, 'invalidation not published; other gateways catch up within the TTL'),
+      );
+  }
+
+  private drop(groupId: string): void {
     this.entries.delete(groupId);
     this.inFlight.delete(groupId);
   }
