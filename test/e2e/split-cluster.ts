@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 const ROOT = join(__dirname, '..', '..');
 const LOGS = join(ROOT, 'reports', 'split-logs');
-export type AppName = 'gateway' | 'netty-node-1' | 'netty-node-2' | 'message-dispatch' | 'storage-worker';
+export type AppName = 'gateway' | 'gateway-2' | 'netty-node-1' | 'netty-node-2' | 'message-dispatch' | 'storage-worker';
 
 interface AppSpec {
   script: string;
@@ -42,7 +42,7 @@ export async function runAppToExit(
 export class SplitCluster {
   readonly processes = new Map<AppName, ChildProcess>();
   private constructor(
-    readonly apps: Record<AppName, AppSpec>,
+    readonly apps: Partial<Record<AppName, AppSpec>> & Record<Exclude<AppName, 'gateway-2'>, AppSpec>,
     readonly nodeIds: [string, string],
     private readonly cleanup: () => Promise<void>,
   ) {}
@@ -51,8 +51,19 @@ export class SplitCluster {
     return `http://127.0.0.1:${this.apps.gateway.port}`;
   }
 
-  /** `redisUrl`: a Redis of the test's own (e.g. one it will stop); default the machine's, on a DB of this run. */
-  static async start(options: { redisUrl?: string } = {}): Promise<SplitCluster> {
+  /** A second gateway's URL, when started with `gateways: 2`. */
+  get secondGatewayUrl(): string {
+    if (!this.apps['gateway-2']) throw new Error('started with one gateway');
+    return `http://127.0.0.1:${this.apps['gateway-2'].port}`;
+  }
+
+  /**
+   * `redisUrl`: a Redis of the test's own (e.g. one it will stop); default the machine's, on a DB of this run.
+   * `env`: settings for every app (e.g. rate limits). `gateways`: 2 starts a second gateway on the same engines.
+   */
+  static async start(
+    options: { redisUrl?: string; env?: Record<string, string>; gateways?: 1 | 2 } = {},
+  ): Promise<SplitCluster> {
     if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) throw new Error('run `npm run build` first');
     mkdirSync(LOGS, { recursive: true });
     const run = randomBytes(4).toString('hex');
@@ -78,8 +89,9 @@ export class SplitCluster {
       RATE_LIMIT_SEND_PER_MINUTE: '100000',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
       RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
+      ...options.env,
     };
-    const [gw, n1, n2, n1i, n2i, dp, sw] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+    const [gw, n1, n2, n1i, n2i, dp, sw, gw2] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
     const nodeIds: [string, string] = [`e2e-${run}-a`, `e2e-${run}-b`];
     const node = (id: string, port: number, internal: number): AppSpec => ({
       script: 'dist/apps/netty-node/src/main.js',
@@ -96,7 +108,19 @@ export class SplitCluster {
         DRAIN_TIMEOUT_MS: '2000',
       },
     });
-    const apps: Record<AppName, AppSpec> = {
+    const gateway = (port: number): AppSpec => ({
+      script: 'dist/apps/gateway/src/main.js',
+      port,
+      env: {
+        ...common,
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        DISPATCH_URL: `http://127.0.0.1:${dp}`,
+        ELASTICSEARCH_URL: esUrl,
+        ELASTICSEARCH_INDEX: index,
+      },
+    });
+    const apps: SplitCluster['apps'] = {
       'message-dispatch': {
         script: 'dist/apps/message-dispatch/src/main.js',
         port: dp,
@@ -118,30 +142,22 @@ export class SplitCluster {
       },
       'netty-node-1': node(nodeIds[0], n1, n1i),
       'netty-node-2': node(nodeIds[1], n2, n2i),
-      gateway: {
-        script: 'dist/apps/gateway/src/main.js',
-        port: gw,
-        env: {
-          ...common,
-          PORT: String(gw),
-          DATABASE_URL: database.url,
-          DISPATCH_URL: `http://127.0.0.1:${dp}`,
-          ELASTICSEARCH_URL: esUrl,
-          ELASTICSEARCH_INDEX: index,
-        },
-      },
+      gateway: gateway(gw),
+      ...(options.gateways === 2 && { 'gateway-2': gateway(gw2) }),
     };
     const cluster = new SplitCluster(apps, nodeIds, async () => {
       await database.drop();
       await fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined);
     });
-    for (const name of ['message-dispatch', 'storage-worker', 'netty-node-1', 'netty-node-2', 'gateway'] as AppName[])
-      await cluster.startApp(name);
+    const order: AppName[] = ['message-dispatch', 'storage-worker', 'netty-node-1', 'netty-node-2', 'gateway'];
+    if (options.gateways === 2) order.push('gateway-2');
+    for (const name of order) await cluster.startApp(name);
     return cluster;
   }
 
   async startApp(name: AppName): Promise<void> {
     const spec = this.apps[name];
+    if (!spec) throw new Error(`${name} is not part of this cluster`);
     const log = createWriteStream(join(LOGS, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [spec.script], {
       cwd: ROOT,

@@ -137,3 +137,30 @@ describe('the split when Redis goes away while running', () => {
     );
   }, 120_000);
 });
+
+describe('rate limits on the split', () => {
+  let cluster: SplitCluster;
+
+  beforeAll(async () => {
+    cluster = await SplitCluster.start({ gateways: 2, env: { RATE_LIMIT_LOGIN_PER_MINUTE: '3' } });
+  }, 180_000);
+  afterAll(() => cluster?.stop(), 60_000);
+
+  it('are shared by every gateway (counted in Redis), and answer 429 with a JSON body', async () => {
+    const name = `limited${Date.now() % 100000}`;
+    const [one, two] = [
+      new SwitchboardClient({ baseUrl: cluster.gatewayUrl }),
+      new SwitchboardClient({ baseUrl: cluster.secondGatewayUrl }),
+    ];
+    await one.register(name, 'password-123'); // counted apart: each route has its own counter
+    await one.login(name, 'password-123'); // 1st
+    await two.login(name, 'password-123'); // 2nd, through the other gateway
+    await one.login(name, 'password-123'); // 3rd
+    await expect(two.login(name, 'password-123')).rejects.toMatchObject({
+      status: 429,
+      body: { statusCode: 429, code: 'RATE_LIMITED' },
+    });
+    // another username from the same address is counted apart
+    await expect(one.register(`${name}x`, 'password-123')).resolves.toMatchObject({ username: `${name}x` });
+  }, 60_000);
+});

@@ -83,7 +83,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ...appFoundation(config),
-        RateLimitModule,
+        RateLimitModule.forRoot({ redisClientToken: REDIS_CLIENT }),
         PersistenceModule.forRoot({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         RedisAdaptersModule.forRoot({
           url: config.REDIS_URL,

@@ -58,7 +58,7 @@ export class StandaloneModule {
       module: StandaloneModule,
       imports: [
         ...appFoundation(config),
-        RateLimitModule,
+        RateLimitModule.forRoot(),
         NodeBindingsModule.forIdentity(identity),
         PersistenceModule.forRoot({ kind: 'sqlite', file: join(config.DATA_DIR, 'switchboard.sqlite') }),
         EmbeddedAdaptersModule.forRoot({

@@ -1,5 +1,7 @@
 import { SwitchboardConfig } from '@app/config';
-import { ExecutionContext, Injectable, Module } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { DynamicModule, ExecutionContext, Injectable, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { ThrottlerGuard, ThrottlerModule, ThrottlerRequest } from '@nestjs/throttler';
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
 
@@ -35,19 +37,29 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-@Module({
-  imports: [
-    ThrottlerModule.forRootAsync({
-      inject: [SwitchboardConfig],
-      useFactory: (config: SwitchboardConfig) => ({
-        throttlers: [
-          { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_DEFAULT_PER_MINUTE },
-          { name: 'send', ttl: MINUTE, limit: config.RATE_LIMIT_SEND_PER_MINUTE },
-          { name: 'login', ttl: MINUTE, limit: config.RATE_LIMIT_LOGIN_PER_MINUTE },
-        ],
-      }),
-    }),
-  ],
-  exports: [ThrottlerModule],
-})
-export class RateLimitModule {}
+/** Rate limits counted in this process (one-process server), or in Redis so that every gateway shares them. */
+@Module({})
+export class RateLimitModule {
+  /** `redisClientToken`: the injection token of an ioredis client; counters then live in Redis. */
+  static forRoot(options: { redisClientToken?: symbol } = {}): DynamicModule {
+    const inject: (symbol | typeof SwitchboardConfig)[] = [SwitchboardConfig];
+    if (options.redisClientToken) inject.push(options.redisClientToken);
+    return {
+      module: RateLimitModule,
+      imports: [
+        ThrottlerModule.forRootAsync({
+          inject,
+          useFactory: (config: SwitchboardConfig, redis?: Redis) => ({
+            throttlers: [
+              { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_DEFAULT_PER_MINUTE },
+              { name: 'send', ttl: MINUTE, limit: config.RATE_LIMIT_SEND_PER_MINUTE },
+              { name: 'login', ttl: MINUTE, limit: config.RATE_LIMIT_LOGIN_PER_MINUTE },
+            ],
+            ...(redis && { storage: new ThrottlerStorageRedisService(redis) }),
+          }),
+        }),
+      ],
+      exports: [ThrottlerModule],
+    };
+  }
+}

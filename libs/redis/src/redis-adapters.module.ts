@@ -27,7 +27,7 @@ async function connectOrFail(url: string, name: string): Promise<Redis> {
   return redis;
 }
 
-/** Binds presence, inbox + sequences, send dedup and token revocations to Redis (the split's state store). */
+/** Binds presence, inbox + sequences, send dedup, token revocations and cache invalidations to Redis. */
 @Module({})
 export class RedisAdaptersModule implements OnApplicationShutdown {
   constructor(
@@ -50,6 +50,7 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
         inject: [REDIS_CLIENT],
         useFactory: (r: Redis) => new RedisTokenRevocationStore(r),
       },
+      { provide: INVALIDATION_BUS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisInvalidationBus(r) },
     ];
     return { module: RedisAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }
