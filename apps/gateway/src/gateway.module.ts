@@ -1,7 +1,15 @@
 import { AccountsModule, TokenService } from '@app/accounts';
 import { ClusterNodeDirectory, RedisNodeRegistry } from '@app/cluster';
 import { GatewayConfig } from '@app/config';
-import { DISPATCHER, PUSH_BROADCASTER, HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, NODE_DIRECTORY } from '@app/core';
+import {
+  DISPATCHER,
+  PUSH_BROADCASTER,
+  HISTORY_STORE,
+  HistoryStore,
+  INBOX_STORE,
+  InboxStore,
+  NODE_DIRECTORY,
+} from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
 import { MessagingApiModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
@@ -35,7 +43,11 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
         useFactory: (registry: RedisNodeRegistry) =>
           new ClusterNodeDirectory(registry, { virtualNodes: config.HASH_RING_VIRTUAL_NODES }),
       },
-      { provide: PUSH_BROADCASTER, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EmitterPushBroadcaster(redis) },
+      {
+        provide: PUSH_BROADCASTER,
+        inject: [REDIS_CLIENT],
+        useFactory: (redis: Redis) => new EmitterPushBroadcaster(redis),
+      },
       {
         provide: DISPATCHER,
         useValue: new HttpDispatcher({

@@ -67,6 +67,21 @@ export class SwitchboardConfig {
   @Max(60_000)
   @Type(() => Number)
   PUBLISH_TIMEOUT_MS = 5000;
+
+  /** How long after sending a message its sender may still recall it. */
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  @Type(() => Number)
+  RECALL_WINDOW_SECONDS = 120;
+
+  /**
+   * Bearer token of the admin API (`/api/v1/admin/*`, system notices). Unset: the admin API does not exist (404).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
+  ADMIN_TOKEN?: string;
 }
 
 /** The one-process server on embedded adapters (the quick start). */

@@ -99,12 +99,37 @@ export class ElasticsearchHistoryStore implements HistoryStore {
     if (query.limit <= 0) return [];
     // search_after rather than a range filter: range queries on keyword fields are refused on clusters that set
     // search.allow_expensive_queries=false. The cursor itself is excluded (strictly after in sort order).
-    return this.find({
+    return this.query({
       query: { bool: { filter: [{ term: { conversationId: query.conversationId } }] } },
       sort: [{ messageId: 'desc' }],
       search_after: query.before ? [query.before] : undefined,
       size: query.limit,
     });
+  }
+
+  async find(messageId: string): Promise<HistoryRecord | undefined> {
+    const response = await this.client.get<HistoryDocument>(
+      { index: this.indexName, id: messageId, _source_excludes: ['bodyFolded'] },
+      { ignore: [404] },
+    );
+    return response.found && response._source ? toRecord(response._source) : undefined;
+  }
+
+  /** A partial update: `recalled` set, body and its folded copy emptied, so the text is neither served nor searchable. */
+  async markRecalled(messageId: string): Promise<boolean> {
+    try {
+      await this.client.update<HistoryDocument, Partial<HistoryDocument>>({
+        index: this.indexName,
+        id: messageId,
+        doc: { recalled: true, body: '', bodyFolded: '' },
+        refresh: this.refresh,
+        retry_on_conflict: 3,
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof errors.ResponseError && err.statusCode === 404) return false;
+      throw err;
+    }
   }
 
   async search(query: HistorySearchQuery): Promise<HistoryRecord[]> {
@@ -116,7 +141,7 @@ export class ElasticsearchHistoryStore implements HistoryStore {
     const words = (field: string, value: string, boost?: number): estypes.QueryDslQueryContainer => ({
       match: { [field]: { query: value, operator: 'and', boost } },
     });
-    return this.find({
+    return this.query({
       query: {
         bool: {
           must: [{ dis_max: { queries: [words('body', text.normalize('NFC'), 2), words('bodyFolded', fold(text))] } }],
@@ -132,7 +157,7 @@ export class ElasticsearchHistoryStore implements HistoryStore {
   async latestPerConversation(scope: HistoryScope, limit: number): Promise<HistoryRecord[]> {
     if (limit <= 0) return [];
     // Collapse keeps the first hit of each conversation in sort order, and orders conversations by that hit.
-    return this.find({
+    return this.query({
       query: { bool: { filter: [scopeFilter(scope)] } },
       collapse: { field: 'conversationId' },
       sort: [{ createdAt: 'desc' }, { messageId: 'desc' }],
@@ -145,7 +170,7 @@ export class ElasticsearchHistoryStore implements HistoryStore {
     if (health.status === 'red') throw new Error(`Elasticsearch cluster ${health.cluster_name} is red`);
   }
 
-  private async find(request: Omit<estypes.SearchRequest, 'index'>): Promise<HistoryRecord[]> {
+  private async query(request: Omit<estypes.SearchRequest, 'index'>): Promise<HistoryRecord[]> {
     const response = await this.client.search<HistoryDocument>({
       index: this.indexName,
       track_total_hits: false,

@@ -30,6 +30,9 @@ export class SqliteHistoryStore implements HistoryStore {
          VALUES (@messageId, @conversationId, @type, @senderId, @receiverId, @groupId, @participants, @body, @createdAt)`,
       ),
       insertParticipant: db.prepare('INSERT OR IGNORE INTO history_participant (message_id, user_id) VALUES (?, ?)'),
+      find: db.prepare('SELECT * FROM history WHERE message_id = ?'),
+      // the body update fires history_au, which takes the old text out of the FTS index
+      recall: db.prepare(`UPDATE history SET recalled = 1, body = '' WHERE message_id = ? AND recalled = 0`),
       page: db.prepare(
         `SELECT * FROM history h WHERE conversation_id = @conversationId AND (@before IS NULL OR message_id < @before)
          ORDER BY message_id DESC LIMIT @limit`,
@@ -70,6 +73,16 @@ export class SqliteHistoryStore implements HistoryStore {
       limit: query.limit,
     });
     return (rows as HistoryRow[]).map(toRecord);
+  }
+
+  async find(messageId: string): Promise<HistoryRecord | undefined> {
+    const row = this.st.find.get(messageId) as HistoryRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  async markRecalled(messageId: string): Promise<boolean> {
+    if (this.st.recall.run(messageId).changes) return true;
+    return this.st.find.get(messageId) !== undefined;
   }
 
   async search(query: HistorySearchQuery): Promise<HistoryRecord[]> {

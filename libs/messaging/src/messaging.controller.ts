@@ -4,6 +4,9 @@ import type {
   ConversationSummary,
   HistoryPage,
   InboxPage,
+  MarkReadResponse,
+  ReadCountResponse,
+  RecallResponse,
   SendMessageResponse,
   StoredMessageView,
 } from '@app/protocol';
@@ -14,14 +17,22 @@ import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import {
   AckDto,
   HistoryQueryDto,
   InboxQueryDto,
+  MarkReadDto,
+  MarkReadResponseDto,
+  ReadCountQueryDto,
+  ReadCountResponseDto,
+  RecallResponseDto,
   SearchQueryDto,
   SendMessageDto,
   SendMessageResponseDto,
@@ -29,6 +40,9 @@ import {
 import { HistoryQueryService } from './history/history-query.service';
 import { InboxService } from './inbox/inbox.service';
 import { SendMessageUseCase } from './send/send-message.use-case';
+import { RecallMessageUseCase } from './recall/recall-message.use-case';
+import { ReadReceiptsService } from './conversations/read-receipts.service';
+import { TypingService } from './conversations/typing.service';
 
 @ApiTags('messages')
 @ApiBearerAuth()
@@ -37,6 +51,7 @@ export class MessagesController {
   constructor(
     private readonly sendMessage: SendMessageUseCase,
     private readonly history: HistoryQueryService,
+    private readonly recallMessage: RecallMessageUseCase,
   ) {}
 
   @Post()
@@ -60,6 +75,21 @@ export class MessagesController {
     );
   }
 
+  @Post(':messageId/recall')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Recall one of your messages within RECALL_WINDOW_SECONDS of sending it',
+    description:
+      'Every participant gets a type 208 {messageId, conversationId} in their inbox; history and search then show the message as recalled, without its text. Idempotent.',
+  })
+  @ApiOkResponse({ type: RecallResponseDto })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'you are not its sender' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such message (or not in history yet)' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'RECALL_WINDOW_PASSED' })
+  recall(@CurrentUser() user: AuthenticatedUser, @Param('messageId') messageId: string): Promise<RecallResponse> {
+    return this.recallMessage.execute(user.userId, messageId);
+  }
+
   @Get('search')
   @ApiOperation({ summary: 'Full-text search over your own conversations' })
   search(@CurrentUser() user: AuthenticatedUser, @Query() query: SearchQueryDto): Promise<StoredMessageView[]> {
@@ -71,7 +101,11 @@ export class MessagesController {
 @ApiBearerAuth()
 @Controller('conversations')
 export class ConversationsController {
-  constructor(private readonly history: HistoryQueryService) {}
+  constructor(
+    private readonly history: HistoryQueryService,
+    private readonly receipts: ReadReceiptsService,
+    private readonly typingIndicators: TypingService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Your conversations, most recent first, with their last message' })
@@ -88,6 +122,47 @@ export class ConversationsController {
     @Query() query: HistoryQueryDto,
   ): Promise<HistoryPage> {
     return this.history.page(user.userId, id, query.before, query.limit);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Mark the conversation read up to messageId (your read watermark; it only moves forward)',
+    description: 'When it moves, the other participants get a type 209 {conversationId, userId, messageId}.',
+  })
+  @ApiOkResponse({ type: MarkReadResponseDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'not a conversation of yours' })
+  markRead(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') id: string,
+    @Body() dto: MarkReadDto,
+  ): Promise<MarkReadResponse> {
+    return this.receipts.markRead(user.userId, id, dto.messageId);
+  }
+
+  @Get(':id/reads')
+  @ApiOperation({ summary: 'How many participants other than you have read messageId (or further): {count}' })
+  @ApiOkResponse({ type: ReadCountResponseDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'not a conversation of yours' })
+  reads(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') id: string,
+    @Query() query: ReadCountQueryDto,
+  ): Promise<ReadCountResponse> {
+    return this.receipts.readCount(user.userId, id, query.messageId);
+  }
+
+  @Post(':id/typing')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Tell the other participants you are typing (live `typing` socket event, never stored)',
+    description: 'At most one per second per conversation.',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'not a conversation of yours' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'more than one per second' })
+  async typing(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
+    await this.typingIndicators.typing(user.userId, id);
   }
 }
 

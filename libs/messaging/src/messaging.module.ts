@@ -7,13 +7,30 @@ import { InboxService } from './inbox/inbox.service';
 import { ConversationsController, InboxController, MessagesController } from './messaging.controller';
 import { SendMessageUseCase } from './send/send-message.use-case';
 import { StorageConsumers } from './storage/storage-consumers';
+import { AdminTokenGuard } from './admin/admin-token.guard';
+import { AdminController } from './admin/admin.controller';
+import { NoticesService } from './admin/notices.service';
+import { ConversationAccess } from './conversations/conversation-access';
+import { ReadReceiptsService } from './conversations/read-receipts.service';
+import { TypingService } from './conversations/typing.service';
+import { RecallMessageUseCase } from './recall/recall-message.use-case';
 import { INTERNAL_SECRET_GUARD, InternalDispatchController } from './internal/internal-dispatch.controller';
 
-/** The gateway's message API: send, inbox pull/ack, history, search. Group sends use SocialModule's membership cache. */
+/** The gateway's message API: send, recall, inbox pull/ack, history, search, read receipts, typing, admin notices. Group sends use SocialModule's membership cache. */
 @Module({
   imports: [SocialModule],
-  controllers: [MessagesController, ConversationsController, InboxController],
-  providers: [SendMessageUseCase, HistoryQueryService, InboxService],
+  controllers: [MessagesController, ConversationsController, InboxController, AdminController],
+  providers: [
+    SendMessageUseCase,
+    HistoryQueryService,
+    InboxService,
+    ConversationAccess,
+    RecallMessageUseCase,
+    ReadReceiptsService,
+    TypingService,
+    NoticesService,
+    AdminTokenGuard,
+  ],
   exports: [InboxService],
 })
 export class MessagingApiModule {}

@@ -6,3 +6,4 @@ export * from './repositories/social-graph.repository';
 export * from './persistence.module';
 export * from './transaction-runner';
 export * from './repositories/groups.repository';
+export * from './repositories/read-receipts.repository';

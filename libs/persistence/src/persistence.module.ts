@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, RelationalStoreConfig } from './data-source-options';
 import { GroupsRepository } from './repositories/groups.repository';
+import { ReadReceiptsRepository } from './repositories/read-receipts.repository';
 import { SocialGraphRepository } from './repositories/social-graph.repository';
 import { UsersRepository } from './repositories/users.repository';
 
@@ -14,8 +15,8 @@ export class PersistenceModule {
       module: PersistenceModule,
       global: true,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 })],
-      providers: [UsersRepository, SocialGraphRepository, GroupsRepository],
-      exports: [UsersRepository, SocialGraphRepository, GroupsRepository],
+      providers: [UsersRepository, SocialGraphRepository, GroupsRepository, ReadReceiptsRepository],
+      exports: [UsersRepository, SocialGraphRepository, GroupsRepository, ReadReceiptsRepository],
     };
   }
 }

@@ -39,6 +39,10 @@ export function configureHttpApp(app: INestApplication, options: { title: string
         )
         .setVersion('1')
         .addBearerAuth()
+        .addBearerAuth(
+          { type: 'http', scheme: 'bearer', bearerFormat: 'ADMIN_TOKEN', description: 'ADMIN_TOKEN (admin API only)' },
+          'admin',
+        )
         .build(),
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -118,3 +118,34 @@ export interface GroupJoinRequestView {
   status: 'pending' | 'approved' | 'rejected';
   createdAt: string;
 }
+
+/** `POST /messages/:messageId/recall` */
+export interface RecallResponse {
+  messageId: string;
+  conversationId: string;
+  recalled: true;
+}
+
+/** `POST /conversations/:id/read` */
+export interface MarkReadResponse {
+  conversationId: string;
+  /** The caller's read watermark after the call (unchanged if `messageId` was not newer). */
+  messageId: string;
+  /** False when the watermark was already at or past `messageId`. */
+  advanced: boolean;
+}
+
+/** `GET /conversations/:id/reads?messageId=` */
+export interface ReadCountResponse {
+  count: number;
+}
+
+/** `POST /admin/notices` target: exactly one of the three. */
+export type NoticeTarget = { userId: string } | { groupId: string } | { all: true };
+
+/** `POST /admin/notices` answer. */
+export interface NoticeResponse {
+  noticeId: string;
+  /** Inbox recipients (user or group); for `all`, omitted: the notice went to whoever was online. */
+  recipients?: number;
+}

@@ -50,3 +50,55 @@ export interface PushErrorEvent {
 export interface AckRequest {
   seq: number;
 }
+
+/**
+ * `data` of a type 208 (MessageRecalled) inbox entry, sent to every participant of the conversation (the sender's
+ * other devices included): the message `messageId` was recalled; drop its text. History and search show it as
+ * `recalled: true` with an empty body from then on.
+ */
+export interface MessageRecalledData {
+  messageId: string;
+  conversationId: string;
+}
+
+/**
+ * `data` of a type 209 (ReadReceipt) inbox entry: `userId` has read `conversationId` up to and including
+ * `messageId` (a read watermark; it only moves forward). 1:1: sent to the other participant; groups: to the members.
+ */
+export interface ReadReceiptData {
+  conversationId: string;
+  userId: string;
+  messageId: string;
+}
+
+/**
+ * A type 210 (SystemNotice) inbox entry carries the notice text in `body` and `senderId` = {@link SYSTEM_SENDER_ID};
+ * `data` is {@link SystemNoticeData}. A notice to everyone online is not an inbox entry: it arrives as a `notice`
+ * socket event ({@link NoticeEvent}) without a seq.
+ */
+export interface SystemNoticeData {
+  noticeId: string;
+  /** Set when the notice was sent to a group. */
+  groupId?: string;
+}
+
+/** The sender id carried by system notices (no user has it: user ids are UUIDs). */
+export const SYSTEM_SENDER_ID = 'system';
+
+/** `notice` socket event: a live-only system notice to everyone online (type 210, no seq, never stored). */
+export interface NoticeEvent {
+  type: WireType.SystemNotice;
+  noticeId: string;
+  body: string;
+  /** ISO-8601 */
+  createdAt: string;
+}
+
+/** `typing` socket event (type 212): `userId` is typing in `conversationId`. Ephemeral: no seq, never stored. */
+export interface TypingEvent {
+  type: WireType.Typing;
+  conversationId: string;
+  userId: string;
+  /** Set for group conversations. */
+  groupId?: string;
+}

@@ -1,4 +1,4 @@
-import { AckRequest, ConnectedEvent, PushErrorEvent, PushMessage } from './messages';
+import { AckRequest, ConnectedEvent, NoticeEvent, PushErrorEvent, PushMessage, TypingEvent } from './messages';
 
 /** Handshake `auth` payload a client sends when it connects to a push node. */
 export interface PushHandshakeAuth {
@@ -12,6 +12,10 @@ export interface ServerToClientEvents {
   message: (message: PushMessage) => void;
   connected: (event: ConnectedEvent) => void;
   error: (event: PushErrorEvent) => void;
+  /** A system notice to everyone online: live only, no seq (it must not enter the client's sequence tracking). */
+  notice: (event: NoticeEvent) => void;
+  /** Someone is typing: live only, no seq, never stored. */
+  typing: (event: TypingEvent) => void;
 }
 
 /** Events clients emit to the push node. */
@@ -23,5 +27,7 @@ export const PUSH_EVENTS = {
   message: 'message',
   connected: 'connected',
   error: 'error',
+  notice: 'notice',
+  typing: 'typing',
   ack: 'ack',
 } as const;

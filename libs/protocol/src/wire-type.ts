@@ -12,10 +12,17 @@ export enum WireType {
   FriendRequestAccepted = 205,
   GroupJoinApproved = 206,
   RequestRejected = 207,
+  /** A message was recalled by its sender: inbox entry to every participant; `data`: `MessageRecalledData`. */
   MessageRecalled = 208,
+  /** A participant's read watermark moved: inbox entry to the others; `data`: `ReadReceiptData`. */
   ReadReceipt = 209,
+  /**
+   * A system notice. To a user or a group: an inbox entry (`body` = the text, `senderId` = 'system', `data`:
+   * `SystemNoticeData`); to everyone online: the live-only `notice` socket event (`NoticeEvent`). Shapes in messages.ts.
+   */
   SystemNotice = 210,
   Kicked = 211,
+  /** Someone is typing: the live-only `typing` socket event (`TypingEvent` in messages.ts); never an inbox entry. */
   Typing = 212,
   Presence = 213,
   /** Placeholder for an inbox sequence number that was allocated but will never carry a message. */

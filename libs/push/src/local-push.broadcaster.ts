@@ -1,5 +1,5 @@
 import { PushBroadcaster, pushRooms } from '@app/core';
-import { PushErrorCode, WireType } from '@app/protocol';
+import { NoticeEvent, PUSH_EVENTS, PushErrorCode, TypingEvent, WireType } from '@app/protocol';
 import { Injectable } from '@nestjs/common';
 import { PushGateway } from './push.gateway';
 
@@ -12,5 +12,14 @@ export class LocalPushBroadcaster implements PushBroadcaster {
     const room = this.gateway.server.in(pushRooms.token(tokenId));
     room.emit('error', { type: WireType.ConnectionError, code: PushErrorCode.TokenRevoked, message: reason });
     room.disconnectSockets(true);
+  }
+
+  async broadcastNotice(event: NoticeEvent): Promise<void> {
+    this.gateway.server.emit(PUSH_EVENTS.notice, event);
+  }
+
+  async typing(userIds: string[], event: TypingEvent): Promise<void> {
+    if (!userIds.length) return;
+    this.gateway.server.to(userIds.map(pushRooms.user)).emit(PUSH_EVENTS.typing, event);
   }
 }

@@ -8,7 +8,12 @@ import type {
   HistoryPage,
   InboxPage,
   LoginResponse,
+  MarkReadResponse,
+  NoticeEvent,
   PublicUser,
+  ReadCountResponse,
+  RecallResponse,
+  TypingEvent,
   PushErrorEvent,
   PushMessage,
   SendMessageResponse,
@@ -43,6 +48,10 @@ export interface SwitchboardClientEvents {
   disconnected: [string];
   /** Seqs that can no longer be fetched from the inbox (acknowledged elsewhere or expired): read history instead. */
   skipped: [number[]];
+  /** A system notice to everyone online (live only, no seq; notices to you or your groups arrive as type 210 messages). */
+  notice: [NoticeEvent];
+  /** Someone in one of your conversations is typing (live only, never stored). */
+  typing: [TypingEvent];
 }
 
 /**
@@ -203,6 +212,31 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
   search(q: string, conversationId?: string): Promise<StoredMessageView[]> {
     return this.http.request('GET', '/messages/search', undefined, { q, conversationId });
   }
+  /**
+   * Recalls one of your messages (within the server's RECALL_WINDOW_SECONDS); every participant gets a type 208.
+   * Rejects with 403 if you are not its sender, 409 RECALL_WINDOW_PASSED after the window, 404 if unknown.
+   */
+  recall(messageId: string): Promise<RecallResponse> {
+    return this.http.request('POST', `/messages/${encodeURIComponent(messageId)}/recall`);
+  }
+  /** Marks a conversation read up to `messageId`; the others get a type 209 if your watermark moved. */
+  markRead(conversationId: string, messageId: string): Promise<MarkReadResponse> {
+    return this.http.request('POST', `/conversations/${encodeURIComponent(conversationId)}/read`, { messageId });
+  }
+  /** How many participants other than you have read `messageId` (or a newer message). */
+  async readCount(conversationId: string, messageId: string): Promise<number> {
+    const answer = await this.http.request<ReadCountResponse>(
+      'GET',
+      `/conversations/${encodeURIComponent(conversationId)}/reads`,
+      undefined,
+      { messageId },
+    );
+    return answer.count;
+  }
+  /** Tells the other participants you are typing (at most once per second per conversation, else 429). */
+  typing(conversationId: string): Promise<void> {
+    return this.http.request('POST', `/conversations/${encodeURIComponent(conversationId)}/typing`);
+  }
   inbox(after: number, limit = 200): Promise<InboxPage> {
     return this.http.request('GET', '/inbox', undefined, { after, limit });
   }
@@ -229,6 +263,9 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
       if (e.headSeq > this.tracker.lastSeq || this.tracker.gap) this.scheduleResync(0);
     });
     socket.on('error', (e) => this.emit('pushError', e));
+    // live-only events: no seq, so they bypass the sequence tracker
+    socket.on('notice', (e) => this.emit('notice', e));
+    socket.on('typing', (e) => this.emit('typing', e));
     socket.on('disconnect', (reason) => this.emit('disconnected', reason));
     return new Promise((resolve, reject) => {
       const onConnected = (e: ConnectedEvent) => {

@@ -1,5 +1,5 @@
 import { PushBroadcaster, pushRooms } from '@app/core';
-import { PushErrorCode, WireType } from '@app/protocol';
+import { NoticeEvent, PUSH_EVENTS, PushErrorCode, TypingEvent, WireType } from '@app/protocol';
 import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
 
@@ -10,13 +10,23 @@ import type Redis from 'ioredis';
 export class EmitterPushBroadcaster implements PushBroadcaster {
   private readonly emitter: Emitter;
 
-  constructor(redis: Redis) {
-    this.emitter = new Emitter(redis);
+  /** `key` must match the nodes' redis-adapter key (both default to 'socket.io'). */
+  constructor(redis: Redis, options: { key?: string } = {}) {
+    this.emitter = new Emitter(redis, options.key ? { key: options.key } : undefined);
   }
 
   async endSession(tokenId: string, reason: string): Promise<void> {
     const room = this.emitter.in(pushRooms.token(tokenId));
     room.emit('error', { type: WireType.ConnectionError, code: PushErrorCode.TokenRevoked, message: reason });
     room.disconnectSockets(true);
+  }
+
+  async broadcastNotice(event: NoticeEvent): Promise<void> {
+    this.emitter.emit(PUSH_EVENTS.notice, event);
+  }
+
+  async typing(userIds: string[], event: TypingEvent): Promise<void> {
+    if (!userIds.length) return;
+    this.emitter.to(userIds.map(pushRooms.user)).emit(PUSH_EVENTS.typing, event);
   }
 }

@@ -111,4 +111,49 @@ export function historyStoreContract(harness: HistoryStoreHarness): void {
     const latest = await store.latestPerConversation({ userId: a, groupIds: [g] }, 10);
     expect(latest.map((r) => r.body)).toEqual(['g 1', 'ab 2', 'ac 1']);
   });
+
+  it('finds a message by id, and nothing for an unknown id', async () => {
+    const [a, b] = [uid('a'), uid('b')];
+    const r = direct(a, b, 'look me up');
+    await store.index([r]);
+    expect(await store.find(r.messageId)).toEqual(r);
+    expect(await store.find(newTimeOrderedId())).toBeUndefined();
+  });
+
+  it('shows a recalled message as recalled with no text, and search no longer finds it', async () => {
+    const [a, b, g] = [uid('a'), uid('b'), uid('g')];
+    const word = `walrus${Date.now()}`;
+    const kept = direct(a, b, `kept ${word}`);
+    const recalled = direct(a, b, `oops ${word}`);
+    const inGroup = group(a, g, `group ${word}`);
+    await store.index([kept, recalled, inGroup]);
+    expect(await store.markRecalled(recalled.messageId)).toBe(true);
+    expect(await store.markRecalled(inGroup.messageId)).toBe(true);
+
+    const page = await store.page({ conversationId: kept.conversationId, limit: 10 });
+    expect(page.map((r) => r.messageId)).toEqual([recalled.messageId, kept.messageId]);
+    expect(page[0]).toMatchObject({ recalled: true, body: '', senderId: a });
+    expect(page[1].recalled).toBeUndefined();
+    expect(await store.find(recalled.messageId)).toMatchObject({ recalled: true, body: '' });
+    expect((await store.page({ conversationId: inGroup.conversationId, limit: 10 }))[0]).toMatchObject({
+      recalled: true,
+      body: '',
+    });
+
+    const scope = { userId: a, groupIds: [g] };
+    expect((await store.search({ scope, text: word, limit: 10 })).map((h) => h.messageId)).toEqual([kept.messageId]);
+    expect(await store.search({ scope, text: 'oops', limit: 10 })).toEqual([]);
+  });
+
+  it('marks a message recalled idempotently, and a redelivered index cannot undo it', async () => {
+    const [a, b] = [uid('a'), uid('b')];
+    const r = direct(a, b, `twice ${Date.now()}`);
+    await store.index([r]);
+    expect(await store.markRecalled(r.messageId)).toBe(true);
+    expect(await store.markRecalled(r.messageId)).toBe(true);
+    await store.index([r]);
+    expect(await store.find(r.messageId)).toMatchObject({ recalled: true, body: '' });
+    expect(await store.page({ conversationId: r.conversationId, limit: 10 })).toHaveLength(1);
+    expect(await store.markRecalled(newTimeOrderedId())).toBe(false);
+  });
 }

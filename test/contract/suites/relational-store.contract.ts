@@ -5,6 +5,7 @@ import {
   GroupMemberEntity,
   GroupsRepository,
   isUniqueViolation,
+  ReadReceiptsRepository,
   RelationalStoreConfig,
   SocialGraphRepository,
   UsersRepository,
@@ -22,6 +23,7 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
   let users: UsersRepository;
   let graph: SocialGraphRepository;
   let groups: GroupsRepository;
+  let reads: ReadReceiptsRepository;
   const now = Date.now();
 
   const newUser = (username = `user_${newTimeOrderedId().slice(-12)}`) =>
@@ -32,6 +34,7 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
     users = new UsersRepository(dataSource);
     graph = new SocialGraphRepository(dataSource);
     groups = new GroupsRepository(dataSource);
+    reads = new ReadReceiptsRepository(dataSource);
   });
   afterAll(async () => {
     await dataSource?.destroy();
@@ -321,5 +324,50 @@ export function relationalStoreContract(harness: RelationalStoreHarness): void {
       .execute()
       .catch((e: unknown) => e)) as { driverError?: { code?: string } };
     expect(orphan.driverError?.code).toMatch(/^(23503|SQLITE_CONSTRAINT_FOREIGNKEY)$/);
+  });
+
+  it('moves a read watermark forward only', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const conversationId = `d:${a.id}:${b.id}`;
+    const [m1, m2, m3] = [newTimeOrderedId(), newTimeOrderedId(), newTimeOrderedId()];
+    expect(await reads.watermark(a.id, conversationId)).toBeNull();
+    expect(await reads.advance(a.id, conversationId, m2, now)).toEqual({ advanced: true, messageId: m2 });
+    expect(await reads.advance(a.id, conversationId, m1, now)).toEqual({ advanced: false, messageId: m2 });
+    expect(await reads.advance(a.id, conversationId, m2, now)).toEqual({ advanced: false, messageId: m2 });
+    expect(await reads.watermark(a.id, conversationId)).toBe(m2);
+    expect(await reads.advance(a.id, conversationId, m3, now)).toEqual({ advanced: true, messageId: m3 });
+    expect(await reads.watermark(a.id, conversationId)).toBe(m3);
+    expect(await reads.watermark(b.id, conversationId)).toBeNull();
+  });
+
+  it('keeps the newest read watermark under concurrent updates', async () => {
+    const a = await newUser();
+    const conversationId = `g:${newTimeOrderedId()}`;
+    const ids = Array.from({ length: 20 }, () => newTimeOrderedId());
+    const shuffled = [...ids].sort(() => Math.random() - 0.5);
+    const results = await Promise.all(shuffled.map((id) => reads.advance(a.id, conversationId, id, now)));
+    expect(await reads.watermark(a.id, conversationId)).toBe(ids[ids.length - 1]);
+    // whoever wrote the newest id moved it; nobody moved it past that
+    expect(results.filter((r) => r.advanced && r.messageId === ids[ids.length - 1])).toHaveLength(1);
+  });
+
+  it('counts the readers at or past a message, members only for a group, without the caller', async () => {
+    const [owner, m1, m2, outsider] = [await newUser(), await newUser(), await newUser(), await newUser()];
+    const groupId = newTimeOrderedId();
+    await groups.createGroup({ id: groupId, name: 'reads', ownerId: owner.id, createdAt: now });
+    await groups.addMember(groupId, m1.id, 'member', now);
+    await groups.addMember(groupId, m2.id, 'member', now);
+    const conversationId = `g:${groupId}`;
+    const [early, late] = [newTimeOrderedId(), newTimeOrderedId()];
+    await reads.advance(m1.id, conversationId, late, now);
+    await reads.advance(m2.id, conversationId, early, now);
+    await reads.advance(owner.id, conversationId, late, now);
+    await reads.advance(outsider.id, conversationId, late, now);
+    expect(await reads.countReaders(conversationId, early, owner.id, groupId)).toBe(2);
+    expect(await reads.countReaders(conversationId, late, owner.id, groupId)).toBe(1);
+    expect(await reads.countReaders(conversationId, late, m2.id, groupId)).toBe(2);
+    expect(await reads.countReaders(conversationId, late, owner.id)).toBe(2);
+    await groups.removeMember(groupId, m1.id);
+    expect(await reads.countReaders(conversationId, late, owner.id, groupId)).toBe(0);
   });
 }

@@ -16,6 +16,8 @@ export class LogoutUseCase {
   async execute(user: AuthenticatedUser): Promise<void> {
     await this.tokens.revoke(user);
     // best effort: a socket that misses this still cannot reconnect with the revoked token
-    await this.broadcaster.endSession(user.tokenId, 'logged out').catch((error) => this.logger.warn({ err: error }, 'live sessions not ended'));
+    await this.broadcaster
+      .endSession(user.tokenId, 'logged out')
+      .catch((error) => this.logger.warn({ err: error }, 'live sessions not ended'));
   }
 }

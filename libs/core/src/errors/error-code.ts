@@ -27,6 +27,9 @@ export enum ErrorCode {
   GroupJoinRequestNotFound = 'GROUP_JOIN_REQUEST_NOT_FOUND',
   GroupJoinRequestExists = 'GROUP_JOIN_REQUEST_EXISTS',
   GroupJoinRequestNotPending = 'GROUP_JOIN_REQUEST_NOT_PENDING',
+  MessageNotFound = 'MESSAGE_NOT_FOUND',
+  RecallWindowPassed = 'RECALL_WINDOW_PASSED',
+  NotFound = 'NOT_FOUND',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -57,6 +60,9 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.GroupJoinRequestNotFound]: 404,
   [ErrorCode.GroupJoinRequestExists]: 409,
   [ErrorCode.GroupJoinRequestNotPending]: 409,
+  [ErrorCode.MessageNotFound]: 404,
+  [ErrorCode.RecallWindowPassed]: 409,
+  [ErrorCode.NotFound]: 404,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

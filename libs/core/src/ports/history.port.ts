@@ -38,6 +38,13 @@ export interface HistoryStore {
   index(records: HistoryRecord[]): Promise<void>;
   /** Newest first. */
   page(query: HistoryPageQuery): Promise<HistoryRecord[]>;
+  /** One message by id; undefined if it is unknown (or not indexed yet). */
+  find(messageId: string): Promise<HistoryRecord | undefined>;
+  /**
+   * Marks a message recalled and forgets its text (the body is emptied and it leaves the search index). Idempotent;
+   * false if the message is unknown.
+   */
+  markRecalled(messageId: string): Promise<boolean>;
   /** Full-text search within the scope, best match first. */
   search(query: HistorySearchQuery): Promise<HistoryRecord[]>;
   /** The latest message of each conversation in scope, most recent conversation first. */

@@ -145,3 +145,42 @@ export class ConversationIdParam {
   @MaxLength(200)
   id: string;
 }
+
+export class MarkReadDto {
+  @ApiProperty({ description: 'the newest message you have read in this conversation' })
+  @IsUUID()
+  messageId: string;
+}
+
+export class ReadCountQueryDto {
+  @ApiProperty({ description: 'count the participants who have read this message (or a newer one)' })
+  @IsUUID()
+  messageId: string;
+}
+
+export class RecallResponseDto {
+  @ApiProperty()
+  messageId: string;
+
+  @ApiProperty()
+  conversationId: string;
+
+  @ApiProperty({ enum: [true] })
+  recalled: true;
+}
+
+export class MarkReadResponseDto {
+  @ApiProperty()
+  conversationId: string;
+
+  @ApiProperty({ description: 'your read watermark after the call' })
+  messageId: string;
+
+  @ApiProperty({ description: 'false if the watermark was already at or past messageId' })
+  advanced: boolean;
+}
+
+export class ReadCountResponseDto {
+  @ApiProperty({ description: 'participants other than you whose read watermark is at or past messageId' })
+  count: number;
+}

@@ -1,7 +1,8 @@
-import { DomainError, ErrorCode, HISTORY_STORE, HistoryRecord, HistoryScope, HistoryStore } from '@app/core';
+import { HISTORY_STORE, HistoryRecord, HistoryScope, HistoryStore } from '@app/core';
 import { GroupsRepository } from '@app/persistence';
-import { ConversationSummary, HistoryPage, parseConversationId, StoredMessageView } from '@app/protocol';
+import { ConversationSummary, HistoryPage, StoredMessageView } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
+import { ConversationAccess } from '../conversations/conversation-access';
 
 /** History and search, always limited to what the caller may read. */
 @Injectable()
@@ -9,10 +10,11 @@ export class HistoryQueryService {
   constructor(
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
     private readonly groups: GroupsRepository,
+    private readonly access: ConversationAccess,
   ) {}
 
   async page(userId: string, conversationId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
-    await this.authorize(userId, conversationId);
+    await this.access.participants(userId, conversationId);
     const records = await this.history.page({ conversationId, before, limit: limit + 1 });
     const items = records.slice(0, limit).map(toView);
     return { items, ...(records.length > limit && { nextBefore: items[items.length - 1].messageId }) };
@@ -24,7 +26,7 @@ export class HistoryQueryService {
     conversationId: string | undefined,
     limit: number,
   ): Promise<StoredMessageView[]> {
-    if (conversationId) await this.authorize(userId, conversationId);
+    if (conversationId) await this.access.participants(userId, conversationId);
     return (await this.history.search({ scope: await this.scopeOf(userId), text, conversationId, limit })).map(toView);
   }
 
@@ -42,14 +44,6 @@ export class HistoryQueryService {
     return { userId, groupIds: await this.groups.groupIdsOf(userId) };
   }
 
-  /** A conversation the caller is not part of (a group they are not, or no longer, a member of) does not exist for them. */
-  private async authorize(userId: string, conversationId: string): Promise<void> {
-    const parsed = parseConversationId(conversationId);
-    const allowed =
-      (parsed?.kind === 'direct' && parsed.userIds.includes(userId)) ||
-      (parsed?.kind === 'group' && (await this.groups.isMember(parsed.groupId, userId)));
-    if (!allowed) throw new DomainError(ErrorCode.ConversationNotFound, `conversation ${conversationId} not found`);
-  }
 }
 
 function toView(r: HistoryRecord): StoredMessageView {

@@ -4,6 +4,7 @@ import { FriendshipEntity } from './friendship.entity';
 import { GroupJoinRequestEntity } from './group-join-request.entity';
 import { GroupMemberEntity } from './group-member.entity';
 import { GroupEntity } from './group.entity';
+import { ReadWatermarkEntity } from './read-watermark.entity';
 import { UserEntity } from './user.entity';
 
 export {
@@ -13,6 +14,7 @@ export {
   GroupEntity,
   GroupJoinRequestEntity,
   GroupMemberEntity,
+  ReadWatermarkEntity,
   UserEntity,
 };
 export type { FriendRequestStatus } from './friend-request.entity';
@@ -27,4 +29,5 @@ export const ENTITIES = [
   GroupEntity,
   GroupMemberEntity,
   GroupJoinRequestEntity,
+  ReadWatermarkEntity,
 ];

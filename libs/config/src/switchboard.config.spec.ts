@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig } from './load-config';
+import { SwitchboardConfig } from './switchboard.config';
+
+describe('SwitchboardConfig: recall window and admin token', () => {
+  it('defaults to a 120 s recall window and no admin API', () => {
+    const config = loadConfig(SwitchboardConfig, {});
+    expect(config.RECALL_WINDOW_SECONDS).toBe(120);
+    expect(config.ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('takes a valid recall window and admin token', () => {
+    const config = loadConfig(SwitchboardConfig, { RECALL_WINDOW_SECONDS: '30', ADMIN_TOKEN: 'a'.repeat(32) });
+    expect(config.RECALL_WINDOW_SECONDS).toBe(30);
+    expect(config.ADMIN_TOKEN).toBe('a'.repeat(32));
+  });
+
+  it.each([['0'], ['-5'], ['1.5'], ['soon'], [String(8 * 24 * 3600)]])('refuses RECALL_WINDOW_SECONDS=%s', (value) => {
+    expect(() => loadConfig(SwitchboardConfig, { RECALL_WINDOW_SECONDS: value })).toThrow(/RECALL_WINDOW_SECONDS/);
+  });
+
+  it('refuses an admin token shorter than 32 characters', () => {
+    expect(() => loadConfig(SwitchboardConfig, { ADMIN_TOKEN: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig(SwitchboardConfig, { ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN must be at least 32/);
+  });
+});
