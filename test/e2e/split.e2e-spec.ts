@@ -7,13 +7,15 @@ import { SplitCluster } from './split-cluster';
  * The split end to end (DESIGN §8): gateway, two push nodes, message-dispatch and storage-worker as separate
  * processes on PostgreSQL, Redis, RocketMQ and Elasticsearch — including crashes mid-stream.
  */
+const ADMIN = 'admin-token-for-the-split-e2e-0123456789';
+
 describe('the split on real engines', () => {
   let cluster: SplitCluster;
   const clients: SwitchboardClient[] = [];
   let n = 0;
 
   beforeAll(async () => {
-    cluster = await SplitCluster.start();
+    cluster = await SplitCluster.start({ env: { ADMIN_TOKEN: ADMIN } });
   }, 180_000);
   afterAll(async () => {
     clients.forEach((c) => c.disconnect());
@@ -102,6 +104,54 @@ describe('the split on real engines', () => {
       15_000,
       'group search',
     );
+  });
+
+  it('recalls, reports reads, relays typing and broadcasts notices across nodes', async () => {
+    const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(cluster.nodeIds[1])];
+    await friends(alice, bob);
+    const [atAlice, atBob] = [collect(alice), collect(bob)];
+    const typing: unknown[] = [];
+    const notices: unknown[] = [];
+    bob.on('typing', (e) => typing.push(e));
+    bob.on('notice', (e) => notices.push(e));
+    await Promise.all([alice.connect(), bob.connect()]);
+
+    const sent = await alice.sendToUser(bob.userId, 'oops, wrong chat');
+    await waitFor(() => chat(atBob).includes('oops, wrong chat'), 10_000);
+    await waitFor(async () => (await alice.history(sent.conversationId)).items.length === 1, 15_000, 'indexed');
+    await alice.recall(sent.messageId);
+    await waitFor(
+      () => atBob.some((m) => m.type === WireType.MessageRecalled && m.data?.messageId === sent.messageId),
+      10_000,
+      '208 on the other node',
+    );
+    expect((await bob.history(sent.conversationId)).items[0]).toMatchObject({
+      messageId: sent.messageId,
+      recalled: true,
+      body: '',
+    });
+
+    const second = await alice.sendToUser(bob.userId, 'read me');
+    await bob.markRead(second.conversationId, second.messageId);
+    await waitFor(
+      () => atAlice.some((m) => m.type === WireType.ReadReceipt && m.data?.messageId === second.messageId),
+      10_000,
+      '209 back to the sender',
+    );
+    expect(await alice.readCount(second.conversationId, second.messageId)).toBe(1);
+
+    await alice.typing(second.conversationId);
+    await waitFor(() => typing.length === 1, 10_000, 'typing relayed through the Redis adapter');
+    expect(typing[0]).toMatchObject({ conversationId: second.conversationId, userId: alice.userId });
+
+    const res = await fetch(`${cluster.gatewayUrl}/api/v1/admin/notices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: { all: true }, body: 'maintenance at 02:00' }),
+    });
+    expect(res.status).toBeLessThan(300);
+    await waitFor(() => notices.length === 1, 10_000, 'notice to everyone online');
+    expect(notices[0]).toMatchObject({ body: 'maintenance at 02:00' });
   });
 
   it('refuses a token on the wrong node and forwards /ws to the right one', async () => {
