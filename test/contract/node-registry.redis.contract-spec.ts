@@ -1,5 +1,5 @@
 import { ClusterNodeDirectory, NodeReaper, RedisNodeRegistry } from '@app/cluster';
-import { DependencyUnavailableError, newTimeOrderedId } from '@app/core';
+import { DependencyUnavailableError, newTimeOrderedId, PresenceChange, PresenceEvents } from '@app/core';
 import { createRedisClient, RedisPresenceStore, redisKeys } from '@app/redis';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -131,6 +131,26 @@ describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => 
       await eventually(async () => ((await listed(id)) ? undefined : true), 500);
       expect((await presence.routesOf([user])).has(user)).toBe(false);
       expect(await redis.exists(redisKeys.nodeUsers(id))).toBe(0);
+    });
+
+    it('announces offline the users a dead node leaves with no route, and only them', async () => {
+      const id = nodeId();
+      const [gone, elsewhere] = [`u-${newTimeOrderedId()}`, `u-${newTimeOrderedId()}`];
+      const changes: PresenceChange[] = [];
+      const events: PresenceEvents = {
+        publish: async (change) => void changes.push(change),
+        consume: async () => undefined,
+        close: async () => undefined,
+      };
+      const reaper = new NodeReaper(registry, presence, events);
+      await presence.connect({ userId: gone, connectionId: 'c1', nodeId: id }, 30_000);
+      await presence.connect({ userId: elsewhere, connectionId: 'c2', nodeId: id }, 30_000);
+      await presence.connect({ userId: elsewhere, connectionId: 'c3', nodeId: `${id}-other` }, 30_000);
+      const before = Date.now();
+      expect((await reaper.reap(id)).sort()).toEqual([gone, elsewhere].sort());
+      expect(changes).toEqual([{ userId: gone, online: false, at: expect.any(Number) }]);
+      expect(changes[0].at).toBeGreaterThanOrEqual(before);
+      await presence.removeNode(`${id}-other`);
     });
 
     it('finds, by sweeping, a dead node no notification reported', async () => {

@@ -1,6 +1,8 @@
 import { MessageDispatchConfig } from '@app/config';
 import {
+  PRESENCE_EVENTS,
   PRESENCE_STORE,
+  PresenceEvents,
   PresenceStore,
   PUSH_TRANSPORT,
   INBOX_STORE,
@@ -46,8 +48,8 @@ class ClusterWiringModule implements OnApplicationBootstrap, OnApplicationShutdo
       },
       {
         provide: NodeReaper,
-        inject: [RedisNodeRegistry, PRESENCE_STORE],
-        useFactory: (r: RedisNodeRegistry, p: PresenceStore) => new NodeReaper(r, p),
+        inject: [RedisNodeRegistry, PRESENCE_STORE, PRESENCE_EVENTS],
+        useFactory: (r: RedisNodeRegistry, p: PresenceStore, e: PresenceEvents) => new NodeReaper(r, p, e),
       },
     ];
     return { module: ClusterWiringModule, providers, exports: [PUSH_TRANSPORT, RedisNodeRegistry] };

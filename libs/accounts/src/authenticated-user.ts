@@ -1,3 +1,5 @@
+import type { DevicePlatform } from '@app/protocol';
+
 /** Who is calling, as proven by a verified access token. */
 export interface AuthenticatedUser {
   userId: string;
@@ -5,6 +7,8 @@ export interface AuthenticatedUser {
   /** The push node the token was issued for. */
   nodeId: string;
   tokenId: string;
+  /** The device platform named at login (`other` for tokens issued before platforms existed). */
+  platform: DevicePlatform;
   /** Epoch seconds. */
   expiresAt: number;
 }
@@ -14,6 +18,8 @@ export interface AccessTokenClaims {
   usr: string;
   node: string;
   jti: string;
+  /** Device platform named at login. */
+  plt?: DevicePlatform;
   exp: number;
   iat: number;
 }

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, newTimeOrderedId, TOKEN_REVOCATION_STORE, TokenRevocationStore } from '@app/core';
+import { DEVICE_PLATFORMS, DevicePlatform } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AccessTokenClaims, AuthenticatedUser } from './authenticated-user';
@@ -14,8 +15,15 @@ export class TokenService {
   async issue(
     user: { id: string; username: string },
     nodeId: string,
+    platform: DevicePlatform = 'other',
   ): Promise<{ token: string; expiresIn: number; claims: AuthenticatedUser }> {
-    const token = await this.jwt.signAsync({ sub: user.id, usr: user.username, node: nodeId, jti: newTimeOrderedId() });
+    const token = await this.jwt.signAsync({
+      sub: user.id,
+      usr: user.username,
+      node: nodeId,
+      jti: newTimeOrderedId(),
+      plt: platform,
+    });
     const claims = this.toUser(this.jwt.decode<AccessTokenClaims>(token));
     return { token, expiresIn: claims.expiresAt - Math.floor(Date.now() / 1000), claims };
   }
@@ -40,7 +48,12 @@ export class TokenService {
   }
 
   revoke(user: AuthenticatedUser): Promise<void> {
-    return this.revocations.revoke(user.tokenId, user.expiresAt * 1000);
+    return this.revokeId(user.tokenId, user.expiresAt * 1000);
+  }
+
+  /** Revokes a token known only by its id; `expiresAt` in epoch ms. */
+  revokeId(tokenId: string, expiresAt: number): Promise<void> {
+    return this.revocations.revoke(tokenId, expiresAt);
   }
 
   private toUser(claims: AccessTokenClaims): AuthenticatedUser {
@@ -49,6 +62,7 @@ export class TokenService {
       username: claims.usr,
       nodeId: claims.node,
       tokenId: claims.jti,
+      platform: claims.plt && (DEVICE_PLATFORMS as readonly string[]).includes(claims.plt) ? claims.plt : 'other',
       expiresAt: claims.exp,
     };
   }

@@ -1,4 +1,4 @@
-import { PresenceStore } from '@app/core';
+import { PresenceEvents, PresenceStore } from '@app/core';
 import { Logger } from '@nestjs/common';
 import { RedisNodeRegistry } from './node-registry.redis';
 
@@ -13,6 +13,8 @@ export class NodeReaper {
   constructor(
     private readonly registry: RedisNodeRegistry,
     private readonly presence: PresenceStore,
+    /** When given, users left with no route are announced offline (their node died without saying goodbye). */
+    private readonly presenceEvents?: PresenceEvents,
   ) {}
 
   async start(): Promise<void> {
@@ -33,6 +35,19 @@ export class NodeReaper {
     if (await this.registry.isRegistered(nodeId)) return [];
     const users = await this.presence.removeNode(nodeId);
     if (users.length > 0) this.logger.log({ nodeId, users: users.length }, 'dead node: routes removed');
+    if (users.length > 0 && this.presenceEvents) await this.announceOffline(users);
     return users;
+  }
+
+  private async announceOffline(users: string[]): Promise<void> {
+    try {
+      const routes = await this.presence.routesOf(users);
+      const at = Date.now();
+      for (const userId of users) {
+        if (!routes.has(userId)) await this.presenceEvents!.publish({ userId, online: false, at });
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, users: users.length }, 'offline presence of a dead node not published');
+    }
   }
 }

@@ -23,3 +23,17 @@ describe('SwitchboardConfig: recall window and admin token', () => {
     expect(() => loadConfig(SwitchboardConfig, { ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN must be at least 32/);
   });
 });
+
+describe('SwitchboardConfig: multi-device policy', () => {
+  it('defaults to all', () => {
+    expect(loadConfig(SwitchboardConfig, {}).MULTI_DEVICE_POLICY).toBe('all');
+  });
+
+  it.each([['all'], ['per-platform'], ['single']])('takes MULTI_DEVICE_POLICY=%s', (value) => {
+    expect(loadConfig(SwitchboardConfig, { MULTI_DEVICE_POLICY: value }).MULTI_DEVICE_POLICY).toBe(value);
+  });
+
+  it('refuses an unknown policy', () => {
+    expect(() => loadConfig(SwitchboardConfig, { MULTI_DEVICE_POLICY: 'one' })).toThrow(/MULTI_DEVICE_POLICY/);
+  });
+});

@@ -82,6 +82,13 @@ export class SwitchboardConfig {
   @IsString()
   @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' })
   ADMIN_TOKEN?: string;
+
+  /**
+   * How many sessions a user may hold: `all` (any number), `per-platform` (a login ends the user's older sessions of
+   * the same platform) or `single` (a login ends every older session). Ended sessions are revoked and kicked (211).
+   */
+  @IsIn(['all', 'per-platform', 'single'], { message: 'MULTI_DEVICE_POLICY must be all, per-platform or single' })
+  MULTI_DEVICE_POLICY: 'all' | 'per-platform' | 'single' = 'all';
 }
 
 /** The one-process server on embedded adapters (the quick start). */

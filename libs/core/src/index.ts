@@ -13,3 +13,5 @@ export * from './ports/node-directory.port';
 export * from './ports/dispatcher.port';
 export * from './ports/push-broadcaster.port';
 export * from './ports/invalidation-bus.port';
+export * from './ports/session-registry.port';
+export * from './ports/presence-events.port';

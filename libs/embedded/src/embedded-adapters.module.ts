@@ -2,9 +2,12 @@ import {
   HISTORY_STORE,
   INBOX_STORE,
   INVALIDATION_BUS,
+  LAST_SEEN_STORE,
   MESSAGE_BUS,
+  PRESENCE_EVENTS,
   PRESENCE_STORE,
   SEND_DEDUP_STORE,
+  SESSION_REGISTRY,
   TOKEN_REVOCATION_STORE,
 } from '@app/core';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
@@ -16,11 +19,17 @@ import { InProcessInvalidationBus } from './invalidation-bus.in-process';
 import { InMemoryPresenceStore } from './presence.memory';
 import { SqliteSendDedupStore } from './send-dedup.sqlite';
 import { SqliteTokenRevocationStore } from './token-revocation.sqlite';
+import { SqliteSessionRegistry } from './session-registry.sqlite';
+import { InProcessPresenceEvents } from './presence-events.in-process';
+import { SqliteLastSeenStore } from './last-seen.sqlite';
 
 /** Binds every message-side port to its embedded adapter (one SQLite file, in-process bus and presence). */
 @Module({})
 export class EmbeddedAdaptersModule implements OnApplicationShutdown {
-  constructor(@Inject(EmbeddedDatabase) private readonly database: EmbeddedDatabase) {}
+  constructor(
+    @Inject(EmbeddedDatabase) private readonly database: EmbeddedDatabase,
+    @Inject(PRESENCE_EVENTS) private readonly presenceEvents: InProcessPresenceEvents,
+  ) {}
 
   static forRoot(options: { file: string; retentionMs: number }): DynamicModule {
     const providers = [
@@ -41,18 +50,30 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
         useFactory: (db: EmbeddedDatabase) => new SqliteTokenRevocationStore(db),
       },
       {
+        provide: SESSION_REGISTRY,
+        inject: [EmbeddedDatabase],
+        useFactory: (db: EmbeddedDatabase) => new SqliteSessionRegistry(db),
+      },
+      {
         provide: HISTORY_STORE,
         inject: [EmbeddedDatabase],
         useFactory: (db: EmbeddedDatabase) => new SqliteHistoryStore(db),
       },
       { provide: PRESENCE_STORE, useFactory: () => new InMemoryPresenceStore() },
+      { provide: PRESENCE_EVENTS, useFactory: () => new InProcessPresenceEvents() },
+      {
+        provide: LAST_SEEN_STORE,
+        inject: [EmbeddedDatabase],
+        useFactory: (db: EmbeddedDatabase) => new SqliteLastSeenStore(db),
+      },
       { provide: MESSAGE_BUS, useFactory: () => new InProcessMessageBus() },
       { provide: INVALIDATION_BUS, useFactory: () => new InProcessInvalidationBus() },
     ];
     return { module: EmbeddedAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    await this.presenceEvents.close();
     this.database.close();
   }
 }

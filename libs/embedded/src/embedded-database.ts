@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
- * The embedded engine's own SQLite file: inbox, sequences, dedup, revocations and history. It is separate from the
+ * The embedded engine's own SQLite file: inbox, sequences, dedup, revocations, sessions and history. It is separate from the
  * relational store so that its statements, all synchronous and short, never interleave with a TypeORM transaction.
  * Each schema step runs once, tracked in `user_version`.
  */
@@ -24,6 +24,12 @@ const SCHEMA_STEPS: string[] = [
      INSERT INTO history_fts(history_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
      INSERT INTO history_fts(rowid, body) VALUES (new.rowid, new.body);
    END;`,
+  // 2: live sessions per user, for the multi-device policy
+  `CREATE TABLE user_session (token_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, platform TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE INDEX user_session_user ON user_session (user_id, expires_at);
+   CREATE INDEX user_session_expiry ON user_session (expires_at);`,
+  // 3: when each user was last seen online
+  `CREATE TABLE last_seen (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 export class EmbeddedDatabase {

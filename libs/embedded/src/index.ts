@@ -7,3 +7,6 @@ export * from './presence.memory';
 export * from './message-bus.in-process';
 export * from './embedded-adapters.module';
 export * from './invalidation-bus.in-process';
+export * from './session-registry.sqlite';
+export * from './presence-events.in-process';
+export * from './last-seen.sqlite';

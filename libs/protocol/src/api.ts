@@ -149,3 +149,14 @@ export interface NoticeResponse {
   /** Inbox recipients (user or group); for `all`, omitted: the notice went to whoever was online. */
   recipients?: number;
 }
+
+/** Device platforms a login may name (`POST /auth/login {platform}`); the multi-device policy `per-platform` keys on it. */
+export const DEVICE_PLATFORMS = ['web', 'ios', 'android', 'desktop', 'other'] as const;
+export type DevicePlatform = (typeof DEVICE_PLATFORMS)[number];
+
+/** One friend's presence (`GET /friends/presence`): online, or offline with when they were last seen (ISO). */
+export interface FriendPresence {
+  userId: string;
+  online: boolean;
+  lastSeen?: string;
+}

@@ -39,10 +39,16 @@ export enum PushErrorCode {
   BadRequest = 'BAD_REQUEST',
   NodeDraining = 'NODE_DRAINING',
   Internal = 'INTERNAL',
+  /** A newer login of the same user ended this session (multi-device policy); sent with type 211. Do not reconnect. */
+  SessionReplaced = 'SESSION_REPLACED',
 }
 
+/**
+ * An `error` event: type 202 (the node refused or dropped the connection) or 211 (kicked: a newer login replaced
+ * this session, code `SESSION_REPLACED`; the token is revoked, so log in again instead of reconnecting).
+ */
 export interface PushErrorEvent {
-  type: WireType.ConnectionError;
+  type: WireType.ConnectionError | WireType.Kicked;
   code: PushErrorCode;
   message: string;
 }
@@ -101,4 +107,17 @@ export interface TypingEvent {
   userId: string;
   /** Set for group conversations. */
   groupId?: string;
+}
+
+/** `data` of a presence change: the friend `userId` went online or offline (`lastSeen`, ISO time, when offline). */
+export interface PresenceData {
+  userId: string;
+  online: boolean;
+  lastSeen?: string;
+}
+
+/** `presence` socket event (type 213): a friend went online or offline. Live only: no seq, never stored. */
+export interface PresenceEvent {
+  type: WireType.Presence;
+  data: PresenceData;
 }

@@ -1,4 +1,12 @@
-import { AckRequest, ConnectedEvent, NoticeEvent, PushErrorEvent, PushMessage, TypingEvent } from './messages';
+import {
+  AckRequest,
+  ConnectedEvent,
+  NoticeEvent,
+  PresenceEvent,
+  PushErrorEvent,
+  PushMessage,
+  TypingEvent,
+} from './messages';
 
 /** Handshake `auth` payload a client sends when it connects to a push node. */
 export interface PushHandshakeAuth {
@@ -16,6 +24,8 @@ export interface ServerToClientEvents {
   notice: (event: NoticeEvent) => void;
   /** Someone is typing: live only, no seq, never stored. */
   typing: (event: TypingEvent) => void;
+  /** A friend went online or offline (type 213): live only, no seq, never stored. */
+  presence: (event: PresenceEvent) => void;
 }
 
 /** Events clients emit to the push node. */
@@ -29,5 +39,6 @@ export const PUSH_EVENTS = {
   error: 'error',
   notice: 'notice',
   typing: 'typing',
+  presence: 'presence',
   ack: 'ack',
 } as const;

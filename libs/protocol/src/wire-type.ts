@@ -21,9 +21,14 @@ export enum WireType {
    * `SystemNoticeData`); to everyone online: the live-only `notice` socket event (`NoticeEvent`). Shapes in messages.ts.
    */
   SystemNotice = 210,
+  /**
+   * This session was ended by a newer login of the same user (multi-device policy): the `error` socket event with
+   * code `SESSION_REPLACED`, then a disconnect. The token is revoked; the client must not reconnect with it.
+   */
   Kicked = 211,
   /** Someone is typing: the live-only `typing` socket event (`TypingEvent` in messages.ts); never an inbox entry. */
   Typing = 212,
+  /** A friend went online or offline: the live-only `presence` socket event (`PresenceEvent` in messages.ts). */
   Presence = 213,
   /** Placeholder for an inbox sequence number that was allocated but will never carry a message. */
   SequenceBurnt = 214,

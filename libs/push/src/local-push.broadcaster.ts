@@ -1,5 +1,5 @@
 import { PushBroadcaster, pushRooms } from '@app/core';
-import { NoticeEvent, PUSH_EVENTS, PushErrorCode, TypingEvent, WireType } from '@app/protocol';
+import { NoticeEvent, PresenceEvent, PUSH_EVENTS, PushErrorCode, TypingEvent, WireType } from '@app/protocol';
 import { Injectable } from '@nestjs/common';
 import { PushGateway } from './push.gateway';
 
@@ -14,6 +14,12 @@ export class LocalPushBroadcaster implements PushBroadcaster {
     room.disconnectSockets(true);
   }
 
+  async kickSession(tokenId: string, reason: string): Promise<void> {
+    const room = this.gateway.server.in(pushRooms.token(tokenId));
+    room.emit('error', { type: WireType.Kicked, code: PushErrorCode.SessionReplaced, message: reason });
+    room.disconnectSockets(true);
+  }
+
   async broadcastNotice(event: NoticeEvent): Promise<void> {
     this.gateway.server.emit(PUSH_EVENTS.notice, event);
   }
@@ -21,5 +27,10 @@ export class LocalPushBroadcaster implements PushBroadcaster {
   async typing(userIds: string[], event: TypingEvent): Promise<void> {
     if (!userIds.length) return;
     this.gateway.server.to(userIds.map(pushRooms.user)).emit(PUSH_EVENTS.typing, event);
+  }
+
+  async presence(userIds: string[], event: PresenceEvent): Promise<void> {
+    if (!userIds.length) return;
+    this.gateway.server.to(userIds.map(pushRooms.user)).emit(PUSH_EVENTS.presence, event);
   }
 }

@@ -1,5 +1,14 @@
 import { TokenService } from '@app/accounts';
-import { DomainError, ErrorCode, PRESENCE_STORE, PresenceStore, pushRooms, Route } from '@app/core';
+import {
+  DomainError,
+  ErrorCode,
+  PRESENCE_EVENTS,
+  PRESENCE_STORE,
+  PresenceEvents,
+  PresenceStore,
+  pushRooms,
+  Route,
+} from '@app/core';
 import { InboxService } from '@app/messaging';
 import { metrics } from '@app/platform';
 import { ClientToServerEvents, PushErrorCode, ServerToClientEvents, WireType } from '@app/protocol';
@@ -45,6 +54,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly inbox: InboxService,
     private readonly registry: SocketRegistry,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @Inject(PRESENCE_EVENTS) private readonly presenceEvents: PresenceEvents,
   ) {}
 
   onModuleInit(): void {
@@ -89,6 +99,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     metrics.connections.set(this.registry.size);
     try {
       await this.presence.connect(this.routeOf(socket), ROUTE_TTL_MS);
+      void this.announce(socket.data.user.userId, true);
       const { replayed, headSeq } = await this.replay(socket, lastSeq);
       if (!socket.connected) return;
       socket.emit('connected', { type: WireType.Connected, nodeId: this.identity.id, headSeq, replayed });
@@ -104,9 +115,25 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   async handleDisconnect(socket: PushSocket): Promise<void> {
     if (!this.registry.remove(socket)) return;
     metrics.connections.set(this.registry.size);
-    await this.presence
-      .disconnect(this.routeOf(socket))
-      .catch((error) => this.logger.warn({ err: error }, 'route not removed; it will expire'));
+    const removed = await this.presence.disconnect(this.routeOf(socket)).then(
+      () => true,
+      (error) => this.logger.warn({ err: error }, 'route not removed; it will expire'),
+    );
+    if (removed) await this.announce(socket.data.user.userId, false);
+  }
+
+  /**
+   * Presence transitions: after a connect, the user's first live route (0 → 1) means online; after a disconnect, no
+   * route left (1 → 0) means offline. The consumer re-checks the routes, so a change published late is dropped there.
+   */
+  private async announce(userId: string, connected: boolean): Promise<void> {
+    try {
+      const routes = (await this.presence.routesOf([userId])).get(userId)?.length ?? 0;
+      if (connected ? routes !== 1 : routes !== 0) return;
+      await this.presenceEvents.publish({ userId, online: connected, at: Date.now() });
+    } catch (error) {
+      this.logger.warn({ err: error, userId }, 'presence change not published');
+    }
   }
 
   @SubscribeMessage('ack')

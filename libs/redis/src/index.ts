@@ -6,3 +6,6 @@ export * from './send-dedup.redis';
 export * from './token-revocation.redis';
 export * from './redis-adapters.module';
 export * from './invalidation-bus.redis';
+export * from './session-registry.redis';
+export * from './presence-events.redis';
+export * from './last-seen.redis';

@@ -1,4 +1,13 @@
-import { INBOX_STORE, INVALIDATION_BUS, PRESENCE_STORE, SEND_DEDUP_STORE, TOKEN_REVOCATION_STORE } from '@app/core';
+import {
+  INBOX_STORE,
+  INVALIDATION_BUS,
+  LAST_SEEN_STORE,
+  PRESENCE_EVENTS,
+  PRESENCE_STORE,
+  SEND_DEDUP_STORE,
+  SESSION_REGISTRY,
+  TOKEN_REVOCATION_STORE,
+} from '@app/core';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisInboxStore } from './inbox.redis';
@@ -7,6 +16,9 @@ import { RedisPresenceStore } from './presence.redis';
 import { createRedisClient } from './redis-connection';
 import { RedisSendDedupStore } from './send-dedup.redis';
 import { RedisTokenRevocationStore } from './token-revocation.redis';
+import { RedisSessionRegistry } from './session-registry.redis';
+import { RedisPresenceEvents } from './presence-events.redis';
+import { RedisLastSeenStore } from './last-seen.redis';
 
 export const REDIS_CLIENT = Symbol('RedisClient');
 const BOOT_TIMEOUT_MS = 5000;
@@ -27,12 +39,13 @@ async function connectOrFail(url: string, name: string): Promise<Redis> {
   return redis;
 }
 
-/** Binds presence, inbox + sequences, send dedup, token revocations and cache invalidations to Redis. */
+/** Binds presence, inbox + sequences, send dedup, token revocations, sessions and cache invalidations to Redis. */
 @Module({})
 export class RedisAdaptersModule implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(INVALIDATION_BUS) private readonly invalidations: RedisInvalidationBus,
+    @Inject(PRESENCE_EVENTS) private readonly presenceEvents: RedisPresenceEvents,
   ) {}
 
   static forRoot(options: { url: string; clientName: string; retentionMs: number }): DynamicModule {
@@ -50,6 +63,9 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
         inject: [REDIS_CLIENT],
         useFactory: (r: Redis) => new RedisTokenRevocationStore(r),
       },
+      { provide: SESSION_REGISTRY, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisSessionRegistry(r) },
+      { provide: PRESENCE_EVENTS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisPresenceEvents(r) },
+      { provide: LAST_SEEN_STORE, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisLastSeenStore(r) },
       { provide: INVALIDATION_BUS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisInvalidationBus(r) },
     ];
     return { module: RedisAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
@@ -57,6 +73,7 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.invalidations.close();
+    await this.presenceEvents.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -20,7 +20,13 @@ export const redisKeys = {
   /** clientMsgId is user input (any length, ':' or unicode): it is hashed into a fixed, colon-free suffix. */
   sendDedup: (senderId: string, clientMsgId: string) =>
     `im:dedup:${senderId}:${createHash('sha256').update(clientMsgId, 'utf8').digest('base64url')}`,
+  /** HASH userId → last-seen epoch ms. */
+  lastSeen: () => 'im:last-seen',
   revokedToken: (tokenId: string) => `im:revoked:${tokenId}`,
+  /** ZSET of a user's sessions: member `tokenId|platform`, score = token expiry (ms). */
+  userSessions: (userId: string) => `im:sessions:${userId}`,
+  /** `userId|platform` of one session, expiring with its token. */
+  session: (tokenId: string) => `im:session:${tokenId}`,
   /** HASH publicUrl, internalUrl, startedAt of a push node; expires unless the node heartbeats. */
   node: (nodeId: string) => `im:node:${nodeId}`,
   /** SET of registered node ids; a member whose `im:node:{id}` is gone is dead until it re-registers. */

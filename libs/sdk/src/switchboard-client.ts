@@ -20,7 +20,10 @@ import type {
   ServerToClientEvents,
   StoredMessageView,
   ConversationSummary,
+  FriendPresence,
+  PresenceEvent,
 } from '@app/protocol';
+import { PushErrorCode, type DevicePlatform } from '@app/protocol';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
@@ -52,6 +55,13 @@ export interface SwitchboardClientEvents {
   notice: [NoticeEvent];
   /** Someone in one of your conversations is typing (live only, never stored). */
   typing: [TypingEvent];
+  /**
+   * A newer login of this user replaced this session (type 211, code SESSION_REPLACED): the token is revoked and the
+   * client does not reconnect; log in again to come back. Also reported as `pushError`.
+   */
+  kicked: [PushErrorEvent];
+  /** A friend went online or offline (type 213; live only, never stored). */
+  presence: [PresenceEvent];
 }
 
 /**
@@ -91,8 +101,16 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
     return this.http.request('POST', '/auth/register', { username, password, ...(nickname && { nickname }) });
   }
 
-  async login(username: string, password: string): Promise<LoginResponse> {
-    this.session = await this.http.request<LoginResponse>('POST', '/auth/login', { username, password });
+  /**
+   * Logs in. `platform` names the device kind (default `other`); under the server's multi-device policy a login may
+   * end this user's older sessions, which then get a `kicked` event (211, SESSION_REPLACED).
+   */
+  async login(username: string, password: string, options: { platform?: DevicePlatform } = {}): Promise<LoginResponse> {
+    this.session = await this.http.request<LoginResponse>('POST', '/auth/login', {
+      username,
+      password,
+      ...(options.platform && { platform: options.platform }),
+    });
     this.http.token = this.session.accessToken;
     return this.session;
   }
@@ -123,6 +141,10 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
   }
   friends(): Promise<PublicUser[]> {
     return this.http.request('GET', '/friends');
+  }
+  /** Your friends' presence: online, or offline with `lastSeen`; changes arrive as `presence` events (213). */
+  friendsPresence(): Promise<FriendPresence[]> {
+    return this.http.request('GET', '/friends/presence');
   }
   unfriend(userId: string): Promise<void> {
     return this.http.request('DELETE', `/friends/${userId}`);
@@ -262,10 +284,17 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
       this.emit('connected', e);
       if (e.headSeq > this.tracker.lastSeq || this.tracker.gap) this.scheduleResync(0);
     });
-    socket.on('error', (e) => this.emit('pushError', e));
+    socket.on('error', (e) => {
+      // a revoked or replaced token will not get better by retrying
+      if (e.code === PushErrorCode.SessionReplaced || e.code === PushErrorCode.TokenRevoked)
+        socket.io.reconnection(false);
+      this.emit('pushError', e);
+      if (e.code === PushErrorCode.SessionReplaced) this.emit('kicked', e);
+    });
     // live-only events: no seq, so they bypass the sequence tracker
     socket.on('notice', (e) => this.emit('notice', e));
     socket.on('typing', (e) => this.emit('typing', e));
+    socket.on('presence', (e) => this.emit('presence', e));
     socket.on('disconnect', (reason) => this.emit('disconnected', reason));
     return new Promise((resolve, reject) => {
       const onConnected = (e: ConnectedEvent) => {

@@ -1,6 +1,6 @@
 import { AuthenticatedUser, CurrentUser } from '@app/accounts';
 import { ApiErrorDto, UuidParam as Uuid } from '@app/platform';
-import type { FriendRequestView, PublicUser } from '@app/protocol';
+import type { FriendPresence, FriendRequestView, PublicUser } from '@app/protocol';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -13,14 +13,18 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { BlocksService } from './blocks.service';
-import { CreatedIdDto, CreateFriendRequestDto, FriendRequestDto } from './dto/social.dto';
+import { CreatedIdDto, CreateFriendRequestDto, FriendPresenceDto, FriendRequestDto } from './dto/social.dto';
+import { PresenceService } from './presence.service';
 import { FriendsService } from './friends.service';
 
 @ApiTags('friends')
 @ApiBearerAuth()
 @Controller('friends')
 export class FriendsController {
-  constructor(private readonly friends: FriendsService) {}
+  constructor(
+    private readonly friends: FriendsService,
+    private readonly presence: PresenceService,
+  ) {}
 
   @Post('requests')
   @ApiOperation({ summary: 'Ask a user to be friends (they get a type 203 push)' })
@@ -61,6 +65,13 @@ export class FriendsController {
   @ApiOperation({ summary: 'Your friends' })
   list(@CurrentUser() user: AuthenticatedUser): Promise<PublicUser[]> {
     return this.friends.friends(user.userId);
+  }
+
+  @Get('presence')
+  @ApiOperation({ summary: 'Your friends’ presence: online, or offline with last seen' })
+  @ApiOkResponse({ type: [FriendPresenceDto] })
+  presenceOfFriends(@CurrentUser() user: AuthenticatedUser): Promise<FriendPresence[]> {
+    return this.presence.ofFriends(user.userId);
   }
 
   @Delete(':userId')

@@ -1,5 +1,5 @@
 import { PushBroadcaster, pushRooms } from '@app/core';
-import { NoticeEvent, PUSH_EVENTS, PushErrorCode, TypingEvent, WireType } from '@app/protocol';
+import { NoticeEvent, PresenceEvent, PUSH_EVENTS, PushErrorCode, TypingEvent, WireType } from '@app/protocol';
 import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
 
@@ -21,6 +21,12 @@ export class EmitterPushBroadcaster implements PushBroadcaster {
     room.disconnectSockets(true);
   }
 
+  async kickSession(tokenId: string, reason: string): Promise<void> {
+    const room = this.emitter.in(pushRooms.token(tokenId));
+    room.emit('error', { type: WireType.Kicked, code: PushErrorCode.SessionReplaced, message: reason });
+    room.disconnectSockets(true);
+  }
+
   async broadcastNotice(event: NoticeEvent): Promise<void> {
     this.emitter.emit(PUSH_EVENTS.notice, event);
   }
@@ -28,5 +34,10 @@ export class EmitterPushBroadcaster implements PushBroadcaster {
   async typing(userIds: string[], event: TypingEvent): Promise<void> {
     if (!userIds.length) return;
     this.emitter.to(userIds.map(pushRooms.user)).emit(PUSH_EVENTS.typing, event);
+  }
+
+  async presence(userIds: string[], event: PresenceEvent): Promise<void> {
+    if (!userIds.length) return;
+    this.emitter.to(userIds.map(pushRooms.user)).emit(PUSH_EVENTS.presence, event);
   }
 }

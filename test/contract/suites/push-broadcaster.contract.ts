@@ -1,5 +1,13 @@
 import { PushBroadcaster, pushRooms } from '@app/core';
-import { NoticeEvent, PushErrorEvent, ServerToClientEvents, TypingEvent, WireType } from '@app/protocol';
+import {
+  NoticeEvent,
+  PresenceEvent,
+  PushErrorCode,
+  PushErrorEvent,
+  ServerToClientEvents,
+  TypingEvent,
+  WireType,
+} from '@app/protocol';
 import { freePort, waitFor } from '@app/testing';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -15,7 +23,7 @@ export interface PushBroadcasterHarness {
 
 /**
  * Every PushBroadcaster: typing reaches only the named users' sockets, a notice reaches every socket, ending a session
- * disconnects exactly that token's sockets. Sockets join `user:{id}` and `token:{jti}` as on a push node.
+ * disconnects exactly that token's sockets, and so does kicking it (with 211). Sockets join `user:{id}` and `token:{jti}` as on a push node.
  */
 export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
   let server: Server;
@@ -30,7 +38,13 @@ export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
       reconnection: false,
     });
     sockets.push(socket);
-    const seen = { typing: [] as TypingEvent[], notice: [] as NoticeEvent[], error: [] as PushErrorEvent[] };
+    const seen = {
+      typing: [] as TypingEvent[],
+      notice: [] as NoticeEvent[],
+      error: [] as PushErrorEvent[],
+      presence: [] as PresenceEvent[],
+    };
+    socket.on('presence', (e) => seen.presence.push(e));
     socket.on('typing', (e) => seen.typing.push(e));
     socket.on('notice', (e) => seen.notice.push(e));
     socket.on('error', (e) => seen.error.push(e));
@@ -99,5 +113,36 @@ export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
     expect(ended.seen.error[0]).toMatchObject({ type: WireType.ConnectionError, message: 'logged out' });
     await quiet();
     expect(kept.socket.connected).toBe(true);
+  });
+
+  it('kicks the sessions of one token only, with 211 SESSION_REPLACED', async () => {
+    const [kept, kicked] = [await connect('hank', 't9'), await connect('hank', 't10')];
+    await broadcaster.kickSession('t10', 'logged in elsewhere');
+    await waitFor(() => !kicked.socket.connected, 3000, 'session kicked');
+    expect(kicked.seen.error[0]).toEqual({
+      type: WireType.Kicked,
+      code: PushErrorCode.SessionReplaced,
+      message: 'logged in elsewhere',
+    });
+    await quiet();
+    expect(kept.socket.connected).toBe(true);
+    expect(kept.seen.error).toEqual([]);
+  });
+
+  it('sends presence to the named users only, each of their sockets', async () => {
+    const [ivyPhone, ivyLaptop, jack, kate] = [
+      await connect('ivy', 't11'),
+      await connect('ivy', 't12'),
+      await connect('jack', 't13'),
+      await connect('kate', 't14'),
+    ];
+    const event: PresenceEvent = { type: WireType.Presence, data: { userId: 'lena', online: true } };
+    await broadcaster.presence(['ivy', 'jack'], event);
+    for (const c of [ivyPhone, ivyLaptop, jack]) await waitFor(() => c.seen.presence.length === 1, 3000, 'presence');
+    expect(jack.seen.presence[0]).toEqual(event);
+    await broadcaster.presence([], event);
+    await quiet();
+    expect(kate.seen.presence).toEqual([]);
+    expect(ivyPhone.seen.presence).toHaveLength(1);
   });
 }

@@ -1,6 +1,7 @@
 import { IsCleanText } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { DEVICE_PLATFORMS, type DevicePlatform } from '@app/protocol';
 
 export class RegisterDto {
   @ApiProperty({ example: 'alice', description: '3-32 letters, digits, _ . -; unique ignoring case' })
@@ -33,6 +34,16 @@ export class LoginDto {
   @IsString()
   @Length(1, 128)
   password: string;
+
+  @ApiPropertyOptional({
+    enum: DEVICE_PLATFORMS,
+    default: 'other',
+    description:
+      'the device platform; with MULTI_DEVICE_POLICY=per-platform a login ends the older session of the same platform',
+  })
+  @IsOptional()
+  @IsIn(DEVICE_PLATFORMS)
+  platform?: DevicePlatform;
 }
 
 export class PublicUserDto {

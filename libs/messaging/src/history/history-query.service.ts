@@ -43,7 +43,6 @@ export class HistoryQueryService {
   private async scopeOf(userId: string): Promise<HistoryScope> {
     return { userId, groupIds: await this.groups.groupIdsOf(userId) };
   }
-
 }
 
 function toView(r: HistoryRecord): StoredMessageView {

@@ -27,3 +27,10 @@ export class FriendRequestDto {
   @ApiProperty({ enum: ['pending', 'accepted', 'rejected'] }) status: 'pending' | 'accepted' | 'rejected';
   @ApiProperty() createdAt: string;
 }
+
+export class FriendPresenceDto {
+  @ApiProperty({ example: '01937c1e-5b7a-7cc2-9a57-0ad1f1e6a1b2' }) userId: string;
+  @ApiProperty({ description: 'at least one live push connection' }) online: boolean;
+  @ApiPropertyOptional({ example: '2026-01-01T12:00:00.000Z', description: 'when offline: last seen online, if ever' })
+  lastSeen?: string;
+}
