@@ -23,8 +23,25 @@ export class ClusterConfig extends SwitchboardConfig {
   REDIS_URL: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ConfigClass<T = object> = new (...args: any[]) => T;
+
+/** The Elasticsearch settings, for the apps that read or write history (gateway, storage-worker). */
+function WithElasticsearch<TBase extends ConfigClass<ClusterConfig>>(Base: TBase) {
+  class ElasticsearchClientConfig extends Base {
+    @IsDefined({ message: 'ELASTICSEARCH_URL is required' })
+    @IsUrl(url, { message: 'ELASTICSEARCH_URL must be an http(s) URL' })
+    ELASTICSEARCH_URL: string;
+
+    @IsString()
+    @Matches(/^[a-z0-9][a-z0-9_-]*$/, { message: 'ELASTICSEARCH_INDEX must be a lowercase index name' })
+    ELASTICSEARCH_INDEX = 'switchboard-messages';
+  }
+  return ElasticsearchClientConfig;
+}
+
 /** apps/gateway: public REST API, auth, social graph, history queries, /ws entry. */
-export class GatewayConfig extends ClusterConfig {
+export class GatewayConfig extends WithElasticsearch(ClusterConfig) {
   @IsDefined({ message: 'DATABASE_URL is required' })
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must look like postgres://user@host:5432/db' })
   DATABASE_URL: string;
@@ -39,14 +56,6 @@ export class GatewayConfig extends ClusterConfig {
   @IsDefined({ message: 'DISPATCH_URL is required' })
   @IsUrl(url, { message: 'DISPATCH_URL must be an http(s) URL' })
   DISPATCH_URL: string;
-
-  @IsDefined({ message: 'ELASTICSEARCH_URL is required' })
-  @IsUrl(url, { message: 'ELASTICSEARCH_URL must be an http(s) URL' })
-  ELASTICSEARCH_URL: string;
-
-  @IsString()
-  @Matches(/^[a-z0-9][a-z0-9_-]*$/, { message: 'ELASTICSEARCH_INDEX must be a lowercase index name' })
-  ELASTICSEARCH_INDEX = 'switchboard-messages';
 
   @IsInt()
   @Min(1)
@@ -137,7 +146,7 @@ export class MessageDispatchConfig extends RocketMqClientConfig {
 }
 
 /** apps/storage-worker: the history (Elasticsearch) and offline (Redis inbox) consumer groups. */
-export class StorageWorkerConfig extends RocketMqClientConfig {
+export class StorageWorkerConfig extends WithElasticsearch(RocketMqClientConfig) {
   override PORT = 3400;
 
   /** Consumer groups are `<prefix>-history` and `<prefix>-offline`. */
@@ -151,12 +160,4 @@ export class StorageWorkerConfig extends RocketMqClientConfig {
   @Max(3_600_000)
   @Type(() => Number)
   ROCKETMQ_INVISIBLE_MS = 15_000;
-
-  @IsDefined({ message: 'ELASTICSEARCH_URL is required' })
-  @IsUrl(url, { message: 'ELASTICSEARCH_URL must be an http(s) URL' })
-  ELASTICSEARCH_URL: string;
-
-  @IsString()
-  @Matches(/^[a-z0-9][a-z0-9_-]*$/, { message: 'ELASTICSEARCH_INDEX must be a lowercase index name' })
-  ELASTICSEARCH_INDEX = 'switchboard-messages';
 }
