@@ -16,7 +16,7 @@ import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
-import { EmitterPushBroadcaster, HttpDispatcher, NodeAddressCache, WsForwarder } from '@app/transport';
+import { EmitterPushBroadcaster, HttpDispatcher, WsForwarder } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -58,13 +58,12 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
       },
       {
         provide: WsForwarder,
-        inject: [TokenService, RedisNodeRegistry],
-        useFactory: (tokens: TokenService, registry: RedisNodeRegistry) => {
-          const addresses = new NodeAddressCache(() => registry.liveNodes());
+        inject: [TokenService, NODE_DIRECTORY],
+        useFactory: (tokens: TokenService, directory: ClusterNodeDirectory) => {
           return new WsForwarder({
             nodeOfToken: async (token) => (await tokens.verify(token)).nodeId,
             // the address other services reach the node at: its public one may only work from outside
-            urlOfNode: async (nodeId) => (await addresses.get(nodeId))?.peerUrl,
+            urlOfNode: async (nodeId) => directory.nodeById(nodeId)?.peerUrl,
           });
         },
       },

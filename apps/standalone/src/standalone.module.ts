@@ -1,7 +1,6 @@
 import { AccountsModule } from '@app/accounts';
 import { StandaloneConfig } from '@app/config';
 import {
-  CLOCK,
   DISPATCHER,
   HISTORY_STORE,
   HistoryStore,
@@ -10,7 +9,6 @@ import {
   NODE_DIRECTORY,
   PUSH_BROADCASTER,
   PUSH_TRANSPORT,
-  systemClock,
 } from '@app/core';
 import { EmbeddedAdaptersModule } from '@app/embedded';
 import { DispatchModule, MessageDispatchService, MessagingApiModule, StorageModule } from '@app/messaging';
@@ -30,7 +28,6 @@ class NodeBindingsModule {
     const providers = [
       { provide: NodeIdentity, useValue: identity },
       { provide: NODE_DIRECTORY, useValue: { nodeFor: async () => ({ id: identity.id, url: identity.url }) } },
-      { provide: CLOCK, useValue: systemClock },
     ];
     return { module: NodeBindingsModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -70,6 +70,11 @@ export class ClusterNodeDirectory implements NodeDirectory {
     return { id: node.id, url: node.publicUrl };
   }
 
+  /** A live node's registered addresses (undefined once it left the ring). */
+  nodeById(nodeId: string): NodeInfo | undefined {
+    return this.nodes.get(nodeId);
+  }
+
   /** Ids of the nodes on the ring, sorted. */
   get liveNodeIds(): readonly string[] {
     return this.ring.nodes;

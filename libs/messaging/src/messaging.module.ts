@@ -14,7 +14,7 @@ import { ConversationAccess } from './conversations/conversation-access';
 import { ReadReceiptsService } from './conversations/read-receipts.service';
 import { TypingService } from './conversations/typing.service';
 import { RecallMessageUseCase } from './recall/recall-message.use-case';
-import { INTERNAL_SECRET_GUARD, InternalDispatchController } from './internal/internal-dispatch.controller';
+import { InternalDispatchController, InternalSecretGuard } from './internal/internal-dispatch.controller';
 
 /** The gateway's message API: send, recall, inbox pull/ack, history, search, read receipts, typing, admin notices. Group sends use SocialModule's membership cache. */
 @Module({
@@ -46,7 +46,7 @@ export class DispatchModule {}
 @Module({
   imports: [DispatchModule],
   controllers: [InternalDispatchController],
-  providers: [INTERNAL_SECRET_GUARD],
+  providers: [InternalSecretGuard],
 })
 export class InternalDispatchApiModule {}
 

@@ -6,8 +6,6 @@ import { ReadReceiptsRepository } from './repositories/read-receipts.repository'
 import { SocialGraphRepository } from './repositories/social-graph.repository';
 import { UsersRepository } from './repositories/users.repository';
 
-export const RELATIONAL_STORE_CONFIG = Symbol('RelationalStoreConfig');
-
 @Module({})
 export class PersistenceModule {
   static forRoot(config: RelationalStoreConfig): DynamicModule {

@@ -33,6 +33,3 @@ export enum WireType {
   /** Placeholder for an inbox sequence number that was allocated but will never carry a message. */
   SequenceBurnt = 214,
 }
-
-/** Types that are chat content: they go to history and search. */
-export const CHAT_TYPES: ReadonlySet<WireType> = new Set([WireType.FriendMessage, WireType.GroupMessage]);

@@ -140,12 +140,6 @@ export class SearchQueryDto {
   limit = 20;
 }
 
-export class ConversationIdParam {
-  @IsString()
-  @MaxLength(200)
-  id: string;
-}
-
 export class MarkReadDto {
   @ApiProperty({ description: 'the newest message you have read in this conversation' })
   @IsUUID()

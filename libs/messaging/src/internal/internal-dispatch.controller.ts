@@ -1,5 +1,5 @@
 import { SwitchboardConfig } from '@app/config';
-import { DependencyUnavailableError, DispatchResult, DomainError } from '@app/core';
+import { DispatchResult } from '@app/core';
 import { hasInternalSecret, INTERNAL_DISPATCH_PATH } from '@app/transport';
 import { Public } from '@app/platform';
 import { WireType } from '@app/protocol';
@@ -31,7 +31,7 @@ import type { Request } from 'express';
 import { MessageDispatchService } from '../dispatch/message-dispatch.service';
 
 @Injectable()
-class InternalSecretGuard implements CanActivate {
+export class InternalSecretGuard implements CanActivate {
   constructor(private readonly config: SwitchboardConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -67,15 +67,9 @@ export class InternalDispatchController {
 
   @Post(INTERNAL_DISPATCH_PATH)
   @HttpCode(200)
-  async dispatchMessage(@Body() command: DispatchCommandDto): Promise<DispatchResult> {
-    try {
-      return await this.dispatch.dispatch(command);
-    } catch (error) {
-      // Redis or the broker failing mid-send: a retryable 503, never a 500 (and never a 201)
-      if (error instanceof DomainError) throw error;
-      throw new DependencyUnavailableError('message store', error);
-    }
+  // Redis or the broker failing mid-send becomes a 503 in the exception filter (and any 5xx here is a 503 for the
+  // gateway's caller): never a 201.
+  dispatchMessage(@Body() command: DispatchCommandDto): Promise<DispatchResult> {
+    return this.dispatch.dispatch(command);
   }
 }
-
-export const INTERNAL_SECRET_GUARD = InternalSecretGuard;
