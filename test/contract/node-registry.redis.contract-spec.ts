@@ -1,18 +1,9 @@
 import { ClusterNodeDirectory, NodeReaper, RedisNodeRegistry } from '@app/cluster';
 import { DependencyUnavailableError, newTimeOrderedId, PresenceChange, PresenceEvents } from '@app/core';
 import { createRedisClient, RedisPresenceStore, redisKeys } from '@app/redis';
+import { claimRedisTestDatabase } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-
-/**
- * The directory sees every node listed in `im:nodes`: a database of its own keeps nodes of other runs (e2e apps on
- * the same Redis) off its ring. An explicit database in REDIS_URL is kept.
- */
-function testRedisUrl(): string {
-  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  if (url.pathname === '' || url.pathname === '/') url.pathname = `/${process.env.CLUSTER_TEST_REDIS_DB ?? 13}`;
-  return url.toString();
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nodeId = () => `n-${newTimeOrderedId()}`;
@@ -40,9 +31,11 @@ describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => 
   let redis: Redis;
   let registry: RedisNodeRegistry;
   let presence: RedisPresenceStore;
+  // the directory sees every node listed in `im:nodes`: a leased database keeps other runs' nodes off its ring
+  let lease: Awaited<ReturnType<typeof claimRedisTestDatabase>>;
 
   const client = () => {
-    const c = createRedisClient(testRedisUrl(), 'contract-cluster');
+    const c = createRedisClient(lease.url, 'contract-cluster');
     clients.push(c);
     return c;
   };
@@ -52,7 +45,8 @@ describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => 
   };
   const listed = async (id: string) => (await redis.sismember(redisKeys.nodes(), id)) === 1;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    lease = await claimRedisTestDatabase();
     Logger.overrideLogger(['error']); // the warnings here are expected (failing listener, re-registration)
     redis = client();
     registry = new RedisNodeRegistry(redis);
@@ -66,6 +60,7 @@ describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => 
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.quit()));
+    await lease?.release();
   });
 
   describe('registry', () => {

@@ -1,4 +1,4 @@
-import { createPostgresTestDatabase, freePort } from '@app/testing';
+import { claimRedisTestDatabase, createPostgresTestDatabase, freePort } from '@app/testing';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -76,8 +76,9 @@ export class SplitCluster {
       `${groupPrefix}-history`,
       `${groupPrefix}-offline`,
     ]);
-    const redisDb = 1 + (parseInt(run, 16) % 15);
-    const redisUrl = options.redisUrl ?? `${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/${redisDb}`;
+    // a database of this cluster's own: another cluster's nodes in the same registry would be handed out at login
+    const redisLease = options.redisUrl ? undefined : await claimRedisTestDatabase();
+    const redisUrl = options.redisUrl ?? redisLease!.url;
     const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
     const index = `sbe2e-${run}`;
     const common = {
@@ -147,6 +148,7 @@ export class SplitCluster {
     };
     const cluster = new SplitCluster(apps, nodeIds, async () => {
       await database.drop();
+      await redisLease?.release();
       await fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined);
     });
     const order: AppName[] = ['message-dispatch', 'storage-worker', 'netty-node-1', 'netty-node-2', 'gateway'];

@@ -1,3 +1,4 @@
 export * from './postgres-test-database';
 export * from './free-port';
 export * from './wait-for';
+export * from './redis-test-database';
