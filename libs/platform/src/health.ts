@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Module, DynamicModule } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@app/core';
+import { Controller, Get, Inject, Module, DynamicModule, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from './public.decorator';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, TerminusModule } from '@nestjs/terminus';
@@ -24,9 +25,27 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Readiness of every dependency (503 when one is down)' })
+  @ApiOperation({ summary: 'Readiness of every dependency (503 naming the ones that are down)' })
   @HealthCheck()
-  check() {
+  async check() {
+    try {
+      return await this.checkAll();
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  /** Terminus's 503 carries the per-dependency results; keep them in the one error format, naming what is down. */
+  private unavailable(error: unknown): unknown {
+    if (!(error instanceof ServiceUnavailableException)) return error;
+    const { details = {} } = error.getResponse() as { details?: Record<string, { status: string; message?: string }> };
+    const down = Object.entries(details)
+      .filter(([, result]) => result.status !== 'up')
+      .map(([name, result]) => (result.message ? `${name} (${result.message})` : name));
+    return new DomainError(ErrorCode.DependencyUnavailable, `unavailable: ${down.join(', ')}`, details);
+  }
+
+  private checkAll() {
     return this.health.check(
       this.checks.map((c) => async (): Promise<HealthIndicatorResult> => {
         try {
