@@ -8,12 +8,19 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$SCRIPT_DIR/lib.sh"
 
 PURGE=0
-for arg in "$@"; do
-  case "$arg" in
+ONLY=""
+while (($#)); do
+  case "$1" in
     --purge) PURGE=1 ;;
-    -h | --help) echo "usage: $0 [--purge]"; exit 0 ;;
-    *) die "unknown argument: $arg" ;;
+    --only)
+      ONLY="${2:-}"
+      [[ "$ONLY" == rocketmq ]] || die "--only takes: rocketmq"
+      shift
+      ;;
+    -h | --help) echo "usage: $0 [--purge] [--only rocketmq]"; exit 0 ;;
+    *) die "unknown argument: $1" ;;
   esac
+  shift
 done
 STOP_TIMEOUT="${STOP_TIMEOUT:-30}"
 
@@ -43,12 +50,13 @@ stop_pidfile() {
 }
 
 # Broker (inside the proxy) first, so it can unregister from namesrv.
-stop_pidfile "Elasticsearch" "$ES_PID"
+[[ "$ONLY" == rocketmq ]] || stop_pidfile "Elasticsearch" "$ES_PID"
 stop_pidfile "RocketMQ proxy+broker" "$PROXY_PID"
 stop_pidfile "RocketMQ namesrv" "$NAMESRV_PID"
 
 if ((PURGE)); then
-  log "purging $INFRA_HOME/data"
-  rm -rf "$ES_DATA" "$RMQ_DATA"
+  log "purging $INFRA_STATE/data"
+  [[ "$ONLY" == rocketmq ]] || rm -rf "$ES_DATA"
+  rm -rf "$RMQ_DATA"
 fi
 log "infra down"

@@ -3,6 +3,9 @@
 # Shared settings and helpers for up.sh / down.sh / status.sh. Sourced, not run.
 
 INFRA_HOME="${SWITCHBOARD_INFRA_HOME:-$HOME/.cache/switchboard-infra}"
+# Config, data, logs and pid files. A second set of engines beside the first (a test that kills its own broker) needs
+# only its own state dir and ports; the downloads and unpacked engines in INFRA_HOME are shared.
+INFRA_STATE="${SWITCHBOARD_INFRA_STATE:-$INFRA_HOME}"
 
 ES_VERSION="${ES_VERSION:-8.19.21}"
 ES_PORT="${ES_PORT:-9200}"
@@ -37,17 +40,17 @@ REDIS_PORT="${REDIS_PORT:-6379}"
 # Layout of the cache dir.
 DOWNLOAD_DIR="$INFRA_HOME/downloads"
 ES_HOME="$INFRA_HOME/elasticsearch-$ES_VERSION"
-ES_DATA="$INFRA_HOME/data/elasticsearch"
-ES_LOGS="$INFRA_HOME/logs/elasticsearch"
-ES_RUN="$INFRA_HOME/run/elasticsearch"
+ES_DATA="$INFRA_STATE/data/elasticsearch"
+ES_LOGS="$INFRA_STATE/logs/elasticsearch"
+ES_RUN="$INFRA_STATE/run/elasticsearch"
 ES_PID="$ES_RUN/es.pid"
 ES_LOG_FILE="$ES_LOGS/switchboard.log"
 ROCKETMQ_HOME="$INFRA_HOME/rocketmq-$ROCKETMQ_VERSION"
 RMQ_LIB="$ROCKETMQ_HOME/lib"
-RMQ_CONF="$INFRA_HOME/conf/rocketmq"
-RMQ_DATA="$INFRA_HOME/data/rocketmq"
-RMQ_LOGS="$INFRA_HOME/logs/rocketmq"
-RUN_DIR="$INFRA_HOME/run"
+RMQ_CONF="$INFRA_STATE/conf/rocketmq"
+RMQ_DATA="$INFRA_STATE/data/rocketmq"
+RMQ_LOGS="$INFRA_STATE/logs/rocketmq"
+RUN_DIR="$INFRA_STATE/run"
 NAMESRV_PID="$RUN_DIR/namesrv.pid"
 PROXY_PID="$RUN_DIR/proxy.pid"
 NAMESRV_OUT="$RMQ_LOGS/namesrv.out"

@@ -9,13 +9,22 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$SCRIPT_DIR/lib.sh"
 
 FETCH_ONLY=0
-for arg in "$@"; do
-  case "$arg" in
+ONLY=""
+while (($#)); do
+  case "$1" in
     --fetch-only) FETCH_ONLY=1 ;;
-    -h | --help) echo "usage: $0 [--fetch-only]"; exit 0 ;;
-    *) die "unknown argument: $arg" ;;
+    --only)
+      ONLY="${2:-}"
+      [[ "$ONLY" == rocketmq ]] || die "--only takes: rocketmq"
+      shift
+      ;;
+    -h | --help) echo "usage: $0 [--fetch-only] [--only rocketmq]"; exit 0 ;;
+    *) die "unknown argument: $1" ;;
   esac
+  shift
 done
+# --only rocketmq: RocketMQ alone (and the PostgreSQL/Redis check), e.g. a second broker that a test may kill
+es_wanted() { [[ "$ONLY" != rocketmq ]]; }
 
 MVN_DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 T_START=$SECONDS
@@ -43,17 +52,17 @@ rocketmq_resources_present() {
   done
 }
 
-if ((!FETCH_ONLY)) && es_healthy && pid_alive "$NAMESRV_PID" && pid_alive "$PROXY_PID" &&
+if ((!FETCH_ONLY)) && { ! es_wanted || es_healthy; } && pid_alive "$NAMESRV_PID" && pid_alive "$PROXY_PID" &&
   port_open "$ROCKETMQ_NAMESRV_PORT" && port_open "$ROCKETMQ_PROXY_PORT" &&
   rocketmq_resources_present && pg_ok && redis_ok; then
   redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config set notify-keyspace-events Ex >/dev/null
   log "already running and healthy (cache $INFRA_HOME)"
-  echo "infra up: ES http://127.0.0.1:$ES_PORT, RocketMQ gRPC 127.0.0.1:$ROCKETMQ_PROXY_PORT (namesrv 127.0.0.1:$ROCKETMQ_NAMESRV_PORT), PostgreSQL $PG_HOST:$PG_PORT, Redis $REDIS_HOST:$REDIS_PORT"
+  echo "infra up: $(es_wanted && echo "ES http://127.0.0.1:$ES_PORT, ")RocketMQ gRPC 127.0.0.1:$ROCKETMQ_PROXY_PORT (namesrv 127.0.0.1:$ROCKETMQ_NAMESRV_PORT), PostgreSQL $PG_HOST:$PG_PORT, Redis $REDIS_HOST:$REDIS_PORT"
   exit 0
 fi
 
 mkdir -p "$DOWNLOAD_DIR" "$RUN_DIR" "$RMQ_CONF" "$RMQ_DATA" "$RMQ_LOGS"
-log "cache: $INFRA_HOME, java: $JAVA_HOME_INFRA"
+log "cache: $INFRA_HOME, state: $INFRA_STATE, java: $JAVA_HOME_INFRA"
 
 # A port that is taken by something that is not ours is a hard error.
 check_port_free() {
@@ -130,18 +139,21 @@ ensure_es_user() {
   fi
   mkdir -p "$ES_DATA" "$ES_LOGS" "$ES_RUN"
   chown -R "$ES_USER:" "$ES_HOME" "$ES_DATA" "$ES_LOGS" "$ES_RUN"
-  # The ES user must be able to traverse every parent of the cache dir
+  # The ES user must be able to traverse every parent of the cache and state dirs
   # (root's home is 0700 on these machines): grant search (x) permission only.
-  # Walk from / down to the cache dir so that each check sees its parents fixed.
-  local d="" part
+  # Walk from / down to each dir so that each check sees its parents fixed.
+  local d part top
   local -a parts
-  IFS=/ read -r -a parts <<<"${INFRA_HOME#/}"
-  for part in "${parts[@]}"; do
-    d="$d/$part"
-    if ! runuser -u "$ES_USER" -- test -x "$d"; then
-      log "granting $ES_USER traverse (x) permission on $d"
-      if command -v setfacl >/dev/null; then setfacl -m "u:$ES_USER:x" "$d"; else chmod o+x "$d"; fi
-    fi
+  for top in "$INFRA_HOME" "$INFRA_STATE"; do
+    d=""
+    IFS=/ read -r -a parts <<<"${top#/}"
+    for part in "${parts[@]}"; do
+      d="$d/$part"
+      if ! runuser -u "$ES_USER" -- test -x "$d"; then
+        log "granting $ES_USER traverse (x) permission on $d"
+        if command -v setfacl >/dev/null; then setfacl -m "u:$ES_USER:x" "$d"; else chmod o+x "$d"; fi
+      fi
+    done
   done
   runuser -u "$ES_USER" -- test -x "$ES_HOME/bin/elasticsearch" || die "$ES_USER cannot run $ES_HOME/bin/elasticsearch"
 }
@@ -357,19 +369,21 @@ start_proxy() {
 }
 
 phase "fetch (mvn) + unpack"
-fetch_es
+if es_wanted; then fetch_es; fi
 fetch_rocketmq
 phase_done
 if ((FETCH_ONLY)); then
   log "fetch only: engines are in $INFRA_HOME"
   exit 0
 fi
-ensure_es_user
-write_es_config
+if es_wanted; then
+  ensure_es_user
+  write_es_config
+fi
 write_rocketmq_config
 
 phase "start rocketmq (elasticsearch starting in parallel)"
-launch_es
+if es_wanted; then launch_es; fi
 start_namesrv
 start_proxy
 phase_done
@@ -419,9 +433,11 @@ done
 ((admin_failed == 0)) || die "could not create RocketMQ topics/groups"
 phase_done
 
-phase "elasticsearch wait"
-wait_es
-phase_done
+if es_wanted; then
+  phase "elasticsearch wait"
+  wait_es
+  phase_done
+fi
 
 log "total: $((SECONDS - T_START))s"
-echo "infra up: ES http://127.0.0.1:$ES_PORT, RocketMQ gRPC 127.0.0.1:$ROCKETMQ_PROXY_PORT (namesrv 127.0.0.1:$ROCKETMQ_NAMESRV_PORT), PostgreSQL $PG_HOST:$PG_PORT, Redis $REDIS_HOST:$REDIS_PORT"
+echo "infra up: $(es_wanted && echo "ES http://127.0.0.1:$ES_PORT, ")RocketMQ gRPC 127.0.0.1:$ROCKETMQ_PROXY_PORT (namesrv 127.0.0.1:$ROCKETMQ_NAMESRV_PORT), PostgreSQL $PG_HOST:$PG_PORT, Redis $REDIS_HOST:$REDIS_PORT"

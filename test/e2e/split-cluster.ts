@@ -60,9 +60,18 @@ export class SplitCluster {
   /**
    * `redisUrl`: a Redis of the test's own (e.g. one it will stop); default the machine's, on a DB of this run.
    * `env`: settings for every app (e.g. rate limits). `gateways`: 2 starts a second gateway on the same engines.
+   * `via`: reach PostgreSQL or Elasticsearch through another `host:port` (a TcpFaultProxy, to cut it).
+   * `rocketmq`: another RocketMQ than the shared one (a DedicatedRocketMq, to kill it); the proxy's routes name its
+   * own address, so a relay in front of it would be bypassed.
    */
   static async start(
-    options: { redisUrl?: string; env?: Record<string, string>; gateways?: 1 | 2 } = {},
+    options: {
+      redisUrl?: string;
+      env?: Record<string, string>;
+      gateways?: 1 | 2;
+      via?: { postgres?: string; elasticsearch?: string };
+      rocketmq?: { endpoints: string; namesrvPort: number };
+    } = {},
   ): Promise<SplitCluster> {
     if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) throw new Error('run `npm run build` first');
     mkdirSync(LOGS, { recursive: true });
@@ -70,16 +79,19 @@ export class SplitCluster {
     const database = await createPostgresTestDatabase();
     const topic = `sbe2e-${run}`;
     const groupPrefix = `sbe2e-${run}`;
-    await promisify(execFile)('bash', [
-      join(ROOT, 'scripts/infra/create-topic.sh'),
-      topic,
-      `${groupPrefix}-history`,
-      `${groupPrefix}-offline`,
-    ]);
+    await promisify(execFile)(
+      'bash',
+      [join(ROOT, 'scripts/infra/create-topic.sh'), topic, `${groupPrefix}-history`, `${groupPrefix}-offline`],
+      options.rocketmq && { env: { ...process.env, ROCKETMQ_NAMESRV_PORT: String(options.rocketmq.namesrvPort) } },
+    );
     // a database of this cluster's own: another cluster's nodes in the same registry would be handed out at login
     const redisLease = options.redisUrl ? undefined : await claimRedisTestDatabase();
     const redisUrl = options.redisUrl ?? redisLease!.url;
     const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+    const appEsUrl = options.via?.elasticsearch ? `http://${options.via.elasticsearch}` : esUrl;
+    const rocketmq = options.rocketmq?.endpoints ?? '127.0.0.1:8081';
+    const databaseUrl = new URL(database.url);
+    if (options.via?.postgres) databaseUrl.host = options.via.postgres;
     const index = `sbe2e-${run}`;
     const common = {
       JWT_SECRET: randomBytes(24).toString('hex'),
@@ -115,9 +127,9 @@ export class SplitCluster {
       env: {
         ...common,
         PORT: String(port),
-        DATABASE_URL: database.url,
+        DATABASE_URL: databaseUrl.toString(),
         DISPATCH_URL: `http://127.0.0.1:${dp}`,
-        ELASTICSEARCH_URL: esUrl,
+        ELASTICSEARCH_URL: appEsUrl,
         ELASTICSEARCH_INDEX: index,
       },
     });
@@ -125,7 +137,7 @@ export class SplitCluster {
       'message-dispatch': {
         script: 'dist/apps/message-dispatch/src/main.js',
         port: dp,
-        env: { ...common, PORT: String(dp), ROCKETMQ_ENDPOINTS: '127.0.0.1:8081', ROCKETMQ_TOPIC: topic },
+        env: { ...common, PORT: String(dp), ROCKETMQ_ENDPOINTS: rocketmq, ROCKETMQ_TOPIC: topic },
       },
       'storage-worker': {
         script: 'dist/apps/storage-worker/src/main.js',
@@ -133,11 +145,11 @@ export class SplitCluster {
         env: {
           ...common,
           PORT: String(sw),
-          ROCKETMQ_ENDPOINTS: '127.0.0.1:8081',
+          ROCKETMQ_ENDPOINTS: rocketmq,
           ROCKETMQ_TOPIC: topic,
           ROCKETMQ_GROUP_PREFIX: groupPrefix,
           ROCKETMQ_INVISIBLE_MS: '10000',
-          ELASTICSEARCH_URL: esUrl,
+          ELASTICSEARCH_URL: appEsUrl,
           ELASTICSEARCH_INDEX: index,
         },
       },
