@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
@@ -89,4 +89,40 @@ export async function runConcurrent(
     }),
   );
   return durations;
+}
+
+/**
+ * The one-process server (`npm run build` first) on 127.0.0.1:`port` with a throw-away data dir and no rate limits
+ * (the load is the point); `stop()` ends it and deletes the data.
+ */
+export async function startStandalone(
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ server: ChildProcess; baseUrl: string; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const unlimited = '10000000';
+  const server = await startServer(
+    'dist/apps/standalone/src/main.js',
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_SEND_PER_MINUTE: unlimited,
+      RATE_LIMIT_DEFAULT_PER_MINUTE: unlimited,
+      RATE_LIMIT_LOGIN_PER_MINUTE: unlimited,
+      ...env,
+    },
+    port,
+  );
+  return {
+    server,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async stop() {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -12,12 +12,9 @@ import { newTimeOrderedId } from '@app/core';
 import type { ConnectedEvent } from '@app/protocol';
 import * as jwt from 'jsonwebtoken';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, Socket } from 'socket.io-client';
-import { cpuSeconds, rssMiB, startServer } from './bench-support';
+import { cpuSeconds, rssMiB, startStandalone } from './bench-support';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 5000);
 const WAVE = Number(process.env.WAVE ?? 250);
@@ -52,23 +49,8 @@ function open(baseUrl: string, secret: string): Promise<Socket> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const baseUrl = `http://127.0.0.1:${PORT}`;
   const secret = randomBytes(24).toString('hex');
-  const unlimited = '10000000';
-  const server = await startServer(
-    'dist/apps/standalone/src/main.js',
-    {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      NODE_ID,
-      JWT_SECRET: secret,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_DEFAULT_PER_MINUTE: unlimited,
-    },
-    PORT,
-  );
+  const { server, baseUrl, stop } = await startStandalone(PORT, { NODE_ID, JWT_SECRET: secret });
   const pid = server.pid!;
   const sockets: Socket[] = [];
   try {
@@ -114,9 +96,7 @@ async function main(): Promise<void> {
     console.log(`after closing:  RSS ${fmt(rssAfter)} MiB, node reports ${await connectedGauge(baseUrl)} connections`);
   } finally {
     sockets.forEach((s) => s.disconnect());
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 

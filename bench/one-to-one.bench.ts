@@ -5,10 +5,7 @@
  *
  *   npm run build && npm run bench:one-to-one            # MESSAGES=4000 PAIRS=20 CONCURRENCY=32 to change the load
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cpuSeconds, rssMiB, runConcurrent, startServer } from './bench-support';
+import { cpuSeconds, rssMiB, runConcurrent, startStandalone } from './bench-support';
 import { closePairs, report, sendAndAwaitPush, setUpPairs } from './one-to-one-load';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 3000);
@@ -17,22 +14,7 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const PORT = Number(process.env.PORT ?? 3977);
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const baseUrl = `http://127.0.0.1:${PORT}`;
-  const unlimited = '10000000';
-  const server = await startServer(
-    'dist/apps/standalone/src/main.js',
-    {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_SEND_PER_MINUTE: unlimited,
-      RATE_LIMIT_DEFAULT_PER_MINUTE: unlimited,
-      RATE_LIMIT_LOGIN_PER_MINUTE: unlimited,
-    },
-    PORT,
-  );
+  const { server, baseUrl, stop } = await startStandalone(PORT);
   const pid = server.pid!;
   try {
     const pairs = await setUpPairs(baseUrl, PAIRS, 'bench');
@@ -57,8 +39,7 @@ async function main(): Promise<void> {
     );
     closePairs(pairs);
   } finally {
-    server.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
