@@ -94,16 +94,31 @@ describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => 
       await expect(registry.heartbeat(nodeId(), 1000)).rejects.toThrow(/not registered/);
     });
 
-    it('removes a deregistered node at once, without reporting it dead', async () => {
+    it('removes a deregistered node at once and tells the leave watchers, without reporting it dead', async () => {
       const id = nodeId();
-      const dead: string[] = [];
-      stops.push(await registry.watch((d) => void dead.push(d)));
+      const [dead, left, leftElsewhere] = [[], [], []] as string[][];
+      stops.push(
+        await registry.watch(
+          (d) => void dead.push(d),
+          (l) => void left.push(l),
+        ),
+      );
+      // another process's registry (another gateway) hears it too
+      const other = new RedisNodeRegistry(client());
+      stops.push(
+        await other.watch(
+          () => undefined,
+          (l) => void leftElsewhere.push(l),
+        ),
+      );
       await register(id, 30_000);
       await registry.deregister(id);
       expect((await registry.liveNodes()).map((n) => n.id)).not.toContain(id);
       expect(await listed(id)).toBe(false);
+      await eventually(async () => (left.includes(id) && leftElsewhere.includes(id) ? true : undefined), 1000);
       await sleep(300);
       expect(dead).not.toContain(id);
+      expect(left.filter((l) => l === id)).toHaveLength(1);
     });
 
     it('reports a node that stops heartbeating within a second, removes it and its routes', async () => {
@@ -242,6 +257,18 @@ describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => 
       // b died one TTL after its last heartbeat
       expect(Date.now() - lastBeatOfB).toBeLessThan(300 + 1000);
       expect(directory.liveNodeIds).toEqual([a]);
+    });
+
+    it('takes a node that deregisters (a drain) off the ring at once, not at the next refresh', async () => {
+      const [a, b] = [nodeId(), nodeId()];
+      await register(a, 30_000);
+      await register(b, 30_000);
+      const directory = await startDirectory(); // refreshes every 60 s: the move below comes from the leave notice
+      expect([...directory.liveNodeIds].sort()).toEqual([a, b].sort());
+      await registry.deregister(b);
+      await eventually(async () => (directory.liveNodeIds.includes(b) ? undefined : true), 500);
+      const after = await Promise.all(USERS.map((u) => directory.nodeFor(u)));
+      expect(after.every((n) => n.id === a)).toBe(true);
     });
 
     it('answers 503 once every node is gone', async () => {

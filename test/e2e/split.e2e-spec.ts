@@ -230,6 +230,37 @@ describe('the split on real engines', () => {
     await cluster.startApp('netty-node-2');
   }, 90_000);
 
+  it('drains a push node on SIGTERM: it leaves the ring at once, tells its clients, and exits; nothing is lost', async () => {
+    const draining = cluster.nodeIds[1];
+    const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(draining)];
+    await friends(alice, bob);
+    const errors: string[] = [];
+    bob.on('pushError', (e) => errors.push(e.code));
+    const before = collect(bob);
+    await bob.connect();
+    await alice.sendToUser(bob.userId, 'before the drain');
+    await waitFor(() => chat(before).includes('before the drain'), 10_000);
+    const lastSeq = bob.lastSeq;
+    await waitFor(async () => (await bob.inbox(0)).watermark >= lastSeq, 5000, 'ack stored');
+
+    const stopping = Date.now();
+    const exited = cluster.stopApp('netty-node-2', 'SIGTERM');
+    await waitFor(() => errors.includes('NODE_DRAINING'), 10_000, 'clients told to move');
+    await exited;
+    // well inside DRAIN_TIMEOUT_MS (2 s here) + shutdown, and far from the 15 s after which stopApp would SIGKILL
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    // the node left the ring before it went: the next login lands on the live node without waiting for NODE_TTL_MS
+    const again = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, lastSeq, ackDelayMs: 10, gapWaitMs: 100 });
+    clients.push(again);
+    expect((await again.login(bob.username, bob.password)).node.id).toBe(cluster.nodeIds[0]);
+    await alice.sendToUser(bob.userId, 'after the drain');
+    const after = collect(again);
+    await again.connect();
+    await waitFor(() => chat(after).includes('after the drain'), 15_000, 'delivered on the live node');
+    expect(chat(after)).toEqual(['after the drain']);
+    await cluster.startApp('netty-node-2');
+  }, 90_000);
+
   it('stores a message sent while the storage-worker is down once it comes back', async () => {
     const [alice, bob] = [await user(), await user()];
     await friends(alice, bob);

@@ -1,6 +1,5 @@
 import { NettyNodeConfig } from '@app/config';
 import { RedisNodeRegistry } from '@app/cluster';
-import { PushErrorCode, WireType } from '@app/protocol';
 import { PushDeliveryService, PushGateway, SocketRegistry } from '@app/push';
 import { InternalPushServer } from '@app/transport';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
@@ -54,17 +53,11 @@ export class NodeLifecycle implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
+    this.gateway.startDraining();
     await this.registry
       .deregister(this.config.NODE_ID)
       .catch((error) => this.logger.warn({ err: error }, 'could not leave the registry; it will expire'));
-    for (const socket of this.sockets.all()) {
-      socket.emit('error', {
-        type: WireType.ConnectionError,
-        code: PushErrorCode.NodeDraining,
-        message: 'this node is shutting down: log in again to get a live node',
-      });
-      socket.disconnect(true);
-    }
+    this.gateway.moveClients();
     const deadline = Date.now() + this.config.DRAIN_TIMEOUT_MS;
     while (this.sockets.size > 0 && Date.now() < deadline) await sleep(100);
     await this.internal?.close();

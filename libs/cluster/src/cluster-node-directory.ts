@@ -22,7 +22,7 @@ export class ClusterNodeDirectory implements NodeDirectory {
   private running = false;
   private refreshing?: Promise<void>;
   private again = false;
-  /** Bumped on each death, so a read that started before it cannot put the dead node back. */
+  /** Bumped on each death or leave, so a read that started before it cannot put the node back. */
   private epoch = 0;
 
   constructor(
@@ -37,7 +37,11 @@ export class ClusterNodeDirectory implements NodeDirectory {
     if (this.running) return;
     this.running = true;
     try {
-      this.stopWatching = await this.registry.watch((nodeId) => this.onDead(nodeId));
+      // a death and a graceful leave both take the node off the ring at once
+      this.stopWatching = await this.registry.watch(
+        (nodeId) => this.drop(nodeId),
+        (nodeId) => this.drop(nodeId),
+      );
       await this.refresh();
     } catch (error) {
       await this.stop();
@@ -102,7 +106,7 @@ export class ClusterNodeDirectory implements NodeDirectory {
     return this.refreshing;
   }
 
-  private onDead(nodeId: string): void {
+  private drop(nodeId: string): void {
     this.epoch++;
     if (this.nodes.has(nodeId)) this.apply([...this.nodes.values()].filter((n) => n.id !== nodeId));
     // the death may hide others (e.g. a partition); reread soon, but never fail the registry's report

@@ -18,6 +18,8 @@ export interface NodeInfo extends NodeRegistration {
 
 /** Told about each dead node; must be idempotent (several reports, several processes). Rejecting retries later. */
 export type DeathListener = (nodeId: string) => void | Promise<void>;
+/** A node that deregistered (graceful drain); called once per watcher, never retried. */
+export type LeaveListener = (nodeId: string) => void;
 
 export interface RedisNodeRegistryOptions {
   /** How often watch() looks for members of `im:nodes` whose key is gone, in case a notification was missed. */
@@ -55,6 +57,7 @@ export class RedisNodeRegistry {
   /** What this process registered, to re-register after being declared dead. */
   private readonly own = new Map<string, NodeInfo>();
   private readonly listeners = new Set<DeathListener>();
+  private readonly leaveListeners = new Set<LeaveListener>();
   private readonly handling = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
   private subscriber?: Redis;
@@ -99,10 +102,13 @@ export class RedisNodeRegistry {
     return true;
   }
 
-  /** Graceful drain: leave at once. Not an expiry, so watchers do not reap the node's routes. */
+  /**
+   * Graceful drain: leave at once, and tell the watchers' `onLeft` so that every ring drops the node now rather than at
+   * its next refresh. Not an expiry: death listeners (the reaper) are not called, the node removes its own routes.
+   */
   async deregister(id: string): Promise<void> {
     this.own.delete(id);
-    await exec(this.redis.multi().del(redisKeys.node(id)).srem(redisKeys.nodes(), id));
+    await exec(this.redis.multi().del(redisKeys.node(id)).srem(redisKeys.nodes(), id).publish(this.leftChannel, id));
   }
 
   async isRegistered(id: string): Promise<boolean> {
@@ -126,24 +132,25 @@ export class RedisNodeRegistry {
   }
 
   /**
-   * Calls `onDead` for every node that dies while watching. Resolves once expiry notifications are subscribed;
-   * the returned function stops watching (and waits for reports in progress).
+   * Calls `onDead` for every node that dies while watching, and `onLeft` for every node that deregisters. Resolves once
+   * the notifications are subscribed; the returned function stops watching (and waits for reports in progress).
    */
-  async watch(onDead: DeathListener): Promise<() => Promise<void>> {
+  async watch(onDead: DeathListener, onLeft?: LeaveListener): Promise<() => Promise<void>> {
     this.listeners.add(onDead);
+    if (onLeft) this.leaveListeners.add(onLeft);
     try {
       // one subscriber and one sweep serve every listener of this registry
       this.watching ??= this.startWatching();
       await this.watching;
     } catch (error) {
-      await this.unwatch(onDead);
+      await this.unwatch(onDead, onLeft);
       throw error;
     }
     let stopped = false;
     return async () => {
       if (stopped) return;
       stopped = true;
-      await this.unwatch(onDead);
+      await this.unwatch(onDead, onLeft);
     };
   }
 
@@ -173,15 +180,19 @@ export class RedisNodeRegistry {
       // `im:node:{id}:users` and other suffixed keys are not node registrations (node ids have no ':')
       if (id && !id.includes(':')) this.reportDead(id);
     });
-    await subscriber.psubscribe(EXPIRED_PATTERN);
+    subscriber.on('message', (ch, id) => {
+      if (ch === this.leftChannel) this.reportLeft(id);
+    });
+    await Promise.all([subscriber.psubscribe(EXPIRED_PATTERN), subscriber.subscribe(this.leftChannel)]);
     this.sweepTimer = setInterval(() => this.runSweep(), this.sweepIntervalMs);
     this.sweepTimer.unref();
     // nodes that died while nobody watched
     this.runSweep();
   }
 
-  private async unwatch(onDead: DeathListener): Promise<void> {
+  private async unwatch(onDead: DeathListener, onLeft?: LeaveListener): Promise<void> {
     this.listeners.delete(onDead);
+    if (onLeft) this.leaveListeners.delete(onLeft);
     if (this.listeners.size > 0 || !this.watching) return;
     await this.watching.catch(() => undefined);
     if (this.listeners.size > 0) return;
@@ -217,6 +228,20 @@ export class RedisNodeRegistry {
         .catch((error) => this.logger.warn({ err: error }, 'node sweep failed'))
         .finally(() => (this.sweeping = false)),
     );
+  }
+
+  private reportLeft(id: string): void {
+    for (const listener of this.leaveListeners) {
+      try {
+        listener(id);
+      } catch (error) {
+        this.logger.warn({ err: error, nodeId: id }, 'leave listener failed; the next refresh catches up');
+      }
+    }
+  }
+
+  private get leftChannel(): string {
+    return redisKeys.nodeLeftChannel(this.redis.options.db ?? 0);
   }
 
   private reportDead(id: string): void {

@@ -29,6 +29,7 @@ import { PushSocket, PushSocketData, SocketRegistry } from './socket-registry';
 const REPLAY_PAGE = 200;
 /** A client further behind than this pulls the rest over REST (GET /inbox) instead of holding up the connection. */
 const REPLAY_MAX = 5000;
+const DRAINING_MESSAGE = 'this node is shutting down: log in again to get a live node';
 
 /**
  * The client push channel (DESIGN §9): verify the token in the handshake, register the route, replay the inbox after
@@ -44,6 +45,7 @@ const REPLAY_MAX = 5000;
 export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PushGateway.name);
   private heartbeat?: NodeJS.Timeout;
+  private draining = false;
 
   @WebSocketServer()
   server: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PushSocketData>;
@@ -67,7 +69,23 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     await this.presence.removeNode(this.identity.id).catch(() => undefined);
   }
 
+  /** Graceful drain, step 1: new connections are refused with NODE_DRAINING (their clients log in for a live node). */
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  /** Graceful drain, step 2 (once the node left the ring): tells every client to move, and lets it go. */
+  moveClients(): void {
+    for (const socket of this.registry.all()) this.refuse(socket, PushErrorCode.NodeDraining, DRAINING_MESSAGE);
+  }
+
   async handleConnection(socket: PushSocket): Promise<void> {
+    if (this.draining)
+      return this.refuse(
+        socket,
+        PushErrorCode.NodeDraining,
+        'this node is shutting down: log in again to get a live node',
+      );
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastSeq?: unknown };
     if (typeof auth.token !== 'string' || !auth.token)
       return this.refuse(socket, PushErrorCode.TokenMissing, 'handshake auth.token is required');

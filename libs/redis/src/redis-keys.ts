@@ -31,4 +31,6 @@ export const redisKeys = {
   node: (nodeId: string) => `im:node:${nodeId}`,
   /** SET of registered node ids; a member whose `im:node:{id}` is gone is dead until it re-registers. */
   nodes: () => 'im:nodes',
+  /** Pub/sub channel of nodes that left gracefully; channels span every database, so the name carries its own. */
+  nodeLeftChannel: (db: number) => `im:nodes:left:${db}`,
 } as const;
