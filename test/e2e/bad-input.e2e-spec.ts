@@ -77,6 +77,8 @@ describe('bad input on the one-process server', () => {
         error: expect.any(String),
         code: expected.code ?? expect.any(String),
         message: expect.anything(),
+        // the correlation id, even for a body the parser refused before any route ran
+        requestId: expect.stringMatching(/^[\w.:-]+$/),
       },
     });
     for (const m of expected.mentions ?? []) expect(messageOf(answer.body)).toMatch(m);

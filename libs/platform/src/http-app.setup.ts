@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { createValidationPipe } from './validation';
 import { jsonBodyParser } from './body-parser';
+import { assignRequestId } from './request-id';
 
 export const API_PREFIX = 'api/v1';
 
@@ -17,6 +18,7 @@ export function configureHttpApp(app: INestApplication, options: { title: string
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
+  express.use(assignRequestId);
   express.use(jsonBodyParser(config.HTTP_BODY_LIMIT));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
