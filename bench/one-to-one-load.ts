@@ -29,27 +29,31 @@ export async function setUpPairs(baseUrl: string, count: number, prefix: string)
   return pairs;
 }
 
-/** Sends `total` messages round-robin over the pairs; returns send→201 and send→push latencies in ms. */
+/**
+ * Sends `total` messages round-robin over the pairs, each sender waiting for its push before the next send; returns
+ * send→201 and send→push latencies in ms (the push may arrive before the 201: each is timed on its own).
+ */
 export async function sendAndAwaitPush(
   pairs: Pair[],
   total: number,
   concurrency: number,
 ): Promise<{ accepted: number[]; pushed: number[] }> {
-  const waiting = new Map<string, () => void>();
+  const waiting = new Map<string, (at: number) => void>();
   for (const { receiver } of pairs) {
     receiver.on('message', (m) => {
-      if (m.type === WireType.FriendMessage) waiting.get(m.body!)?.();
+      if (m.type === WireType.FriendMessage) waiting.get(m.body!)?.(performance.now());
     });
   }
   const accepted: number[] = [];
-  const pushed = await runConcurrent(total, concurrency, async (i) => {
+  const pushed: number[] = [];
+  await runConcurrent(total, concurrency, async (i) => {
     const { sender, receiver } = pairs[i % pairs.length];
     const body = `bench ${i}`;
-    const arrived = new Promise<void>((resolve) => waiting.set(body, resolve));
+    const arrived = new Promise<number>((resolve) => waiting.set(body, resolve));
     const start = performance.now();
     await sender.sendToUser(receiver.userId, body, `b-${i}`);
     accepted.push(performance.now() - start);
-    await arrived;
+    pushed.push((await arrived) - start);
     waiting.delete(body);
   });
   return { accepted, pushed };
