@@ -2,7 +2,9 @@ import Redis from 'ioredis';
 
 /**
  * One ioredis client. Few retries per request so that a dead Redis fails calls fast instead of hanging them; the
- * offline queue stays on so calls made while (re)connecting are sent once the link is up.
+ * offline queue stays on so calls made while (re)connecting are sent once the link is up. Auto-pipelining sends the
+ * commands issued in one event-loop turn (rate limits, token checks, inbox scripts of concurrent requests) in one write:
+ * one syscall instead of one per command, which is where a busy gateway spent its time.
  */
 export function createRedisClient(url: string, name: string): Redis {
   return new Redis(url, {
@@ -11,6 +13,7 @@ export function createRedisClient(url: string, name: string): Redis {
     enableOfflineQueue: true,
     maxRetriesPerRequest: 2,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    enableAutoPipelining: true,
   });
 }
 
