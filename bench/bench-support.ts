@@ -11,15 +11,40 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds used so far by a set of processes; processes that are gone count as 0. */
-export function totalCpuSeconds(pids: number[]): number {
-  return pids.reduce((sum, pid) => {
-    try {
-      return sum + cpuSeconds(pid);
-    } catch {
-      return sum;
-    }
-  }, 0);
+function cpuSecondsOrZero(pid: number): number {
+  try {
+    return cpuSeconds(pid);
+  } catch {
+    return 0; // gone
+  }
+}
+
+/**
+ * Server CPU by group of processes (apps, each engine) over a window. The processes are looked up again at the end
+ * of the window, so one that started inside it (a PostgreSQL backend for a new pool connection) counts too.
+ */
+export class CpuMeter {
+  constructor(private readonly groups: () => Record<string, number[]>) {}
+
+  start(): Map<number, number> {
+    const snapshot = new Map<number, number>();
+    for (const pids of Object.values(this.groups())) for (const pid of pids) snapshot.set(pid, cpuSecondsOrZero(pid));
+    return snapshot;
+  }
+
+  /** CPU seconds per group since `start`. */
+  since(snapshot: Map<number, number>): Record<string, number> {
+    return Object.fromEntries(
+      Object.entries(this.groups()).map(([group, pids]) => [
+        group,
+        pids.reduce((sum, pid) => sum + cpuSecondsOrZero(pid) - (snapshot.get(pid) ?? 0), 0),
+      ]),
+    );
+  }
+
+  total(snapshot: Map<number, number>): number {
+    return Object.values(this.since(snapshot)).reduce((a, b) => a + b, 0);
+  }
 }
 
 /** The engines' processes on this machine: Elasticsearch and RocketMQ (scripts/infra pid files), Redis, PostgreSQL. */

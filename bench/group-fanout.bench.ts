@@ -15,7 +15,7 @@ import * as jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { SplitCluster } from '../test/e2e/split-cluster';
-import { enginePids, percentile, totalCpuSeconds } from './bench-support';
+import { CpuMeter, enginePids, percentile } from './bench-support';
 
 const GROUP_SIZE = Number(process.env.GROUP_SIZE ?? 5000);
 const ONLINE = Number(process.env.ONLINE ?? 500);
@@ -107,16 +107,12 @@ async function main(): Promise<void> {
     }
     const online = sockets.length;
 
-    const groups: Record<string, number[]> = {
-      apps: [...cluster.processes.values()].map((p) => p.pid!),
-      ...enginePids(),
-    };
-    const cpu = () => Object.values(groups).reduce((sum, pids) => sum + totalCpuSeconds(pids), 0);
+    const meter = new CpuMeter(() => ({ apps: [...cluster.processes.values()].map((p) => p.pid!), ...enginePids() }));
 
     async function run(target: string, label: string): Promise<void> {
       const latencies: number[] = [];
       delivered = 0;
-      const cpu0 = cpu();
+      const cpu0 = meter.start();
       const t0 = performance.now();
       for (let i = 0; i < MESSAGES; i++) {
         const start = performance.now();
@@ -145,7 +141,7 @@ async function main(): Promise<void> {
           await new Promise((r) => setTimeout(r, 100));
         inboxDone = performance.now();
       }
-      const used = cpu() - cpu0;
+      const used = meter.total(cpu0);
       const sorted = latencies.sort((a, b) => a - b);
       const recipients = target === groupId ? GROUP_SIZE : 2;
       console.log(

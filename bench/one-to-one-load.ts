@@ -30,6 +30,14 @@ export async function setUpPairs(baseUrl: string, count: number, prefix: string)
 }
 
 /**
+ * The baseline of a send: the cheapest authenticated API call (GET /users/me: token check, revocation lookup, one user
+ * read), `total` times round-robin over the senders, with the same concurrency. Returns latencies in ms.
+ */
+export function authenticatedFloor(pairs: Pair[], total: number, concurrency: number): Promise<number[]> {
+  return runConcurrent(total, concurrency, async (i) => void (await pairs[i % pairs.length].sender.me()));
+}
+
+/**
  * Sends `total` messages round-robin over the pairs, each sender waiting for its push before the next send; returns
  * send→201 and send→push latencies in ms (the push may arrive before the 201: each is timed on its own).
  */

@@ -1,12 +1,13 @@
 /**
  * 1:1 throughput and latency through the one-process server, measured with the SDK: from the HTTP send to the
  * recipient's push (and its ack). The server runs in its own process so its CPU time per message is measured apart
- * from the load generator's. Baseline in the same run: GET /health at the same concurrency (the HTTP floor).
+ * from the load generator's. Baseline in the same run: GET /users/me at the same concurrency (the floor of an
+ * authenticated call).
  *
  *   npm run build && npm run bench:one-to-one            # MESSAGES=4000 PAIRS=20 CONCURRENCY=32 to change the load
  */
-import { cpuSeconds, rssMiB, runConcurrent, startStandalone } from './bench-support';
-import { closePairs, report, sendAndAwaitPush, setUpPairs } from './one-to-one-load';
+import { cpuSeconds, rssMiB, startStandalone } from './bench-support';
+import { authenticatedFloor, closePairs, report, sendAndAwaitPush, setUpPairs } from './one-to-one-load';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 3000);
 const PAIRS = Number(process.env.PAIRS ?? 20);
@@ -20,12 +21,8 @@ async function main(): Promise<void> {
     const pairs = await setUpPairs(baseUrl, PAIRS, 'bench');
     let cpu0 = cpuSeconds(pid);
     let t0 = performance.now();
-    const baseline = await runConcurrent(
-      MESSAGES,
-      CONCURRENCY,
-      async () => void (await fetch(`${baseUrl}/health`)).arrayBuffer(),
-    );
-    report('baseline GET /health', MESSAGES, performance.now() - t0, { server: cpuSeconds(pid) - cpu0 }, baseline);
+    const baseline = await authenticatedFloor(pairs, MESSAGES, CONCURRENCY);
+    report('baseline GET /users/me', MESSAGES, performance.now() - t0, { server: cpuSeconds(pid) - cpu0 }, baseline);
 
     cpu0 = cpuSeconds(pid);
     t0 = performance.now();

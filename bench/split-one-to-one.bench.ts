@@ -2,13 +2,13 @@
  * 1:1 throughput and latency on the split (gateway, two push nodes, dispatch, storage-worker as processes on
  * PostgreSQL, Redis, RocketMQ and Elasticsearch): HTTP send → 201, and send → push to the recipient. Server CPU per
  * message counts every server process, engines included, apart from the load generator. Baseline in the same run:
- * GET /health on the gateway at the same concurrency (it also pings PostgreSQL, Redis, ES and dispatch).
+ * GET /users/me on the gateway at the same concurrency (token check, revocation lookup in Redis, one PostgreSQL read).
  *
  *   npm run infra:up && npm run build && npm run bench:split     # MESSAGES=2000 PAIRS=20 CONCURRENCY=32
  */
 import { SplitCluster } from '../test/e2e/split-cluster';
-import { enginePids, rssMiB, runConcurrent, totalCpuSeconds } from './bench-support';
-import { closePairs, report, sendAndAwaitPush, setUpPairs } from './one-to-one-load';
+import { CpuMeter, enginePids, rssMiB } from './bench-support';
+import { authenticatedFloor, closePairs, report, sendAndAwaitPush, setUpPairs } from './one-to-one-load';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 2000);
 const PAIRS = Number(process.env.PAIRS ?? 20);
@@ -17,31 +17,24 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 async function main(): Promise<void> {
   const cluster = await SplitCluster.start();
   try {
-    const groups: Record<string, number[]> = {
-      apps: [...cluster.processes.values()].map((p) => p.pid!),
-      ...enginePids(),
-    };
-    const sample = () => Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, totalCpuSeconds(pids)]));
-    const since = (before: Record<string, number>) => {
-      const now = sample();
-      return Object.fromEntries(Object.keys(now).map((k) => [k, now[k] - before[k]]));
-    };
+    // each app apart (the two push nodes together), then each engine
+    const meter = new CpuMeter(() => {
+      const apps: Record<string, number[]> = {};
+      for (const [name, child] of cluster.processes) (apps[name.replace(/-\d$/, '')] ??= []).push(child.pid!);
+      return { ...apps, ...enginePids() };
+    });
     const pairs = await setUpPairs(cluster.gatewayUrl, PAIRS, 'bsplit');
 
-    let cpu = sample();
+    let cpu = meter.start();
     let t0 = performance.now();
-    const baseline = await runConcurrent(
-      MESSAGES,
-      CONCURRENCY,
-      async () => void (await fetch(`${cluster.gatewayUrl}/health`)).arrayBuffer(),
-    );
-    report('baseline GET /health', MESSAGES, performance.now() - t0, since(cpu), baseline);
+    const baseline = await authenticatedFloor(pairs, MESSAGES, CONCURRENCY);
+    report('baseline GET /users/me', MESSAGES, performance.now() - t0, meter.since(cpu), baseline);
 
-    cpu = sample();
+    cpu = meter.start();
     t0 = performance.now();
     const { accepted, pushed } = await sendAndAwaitPush(pairs, MESSAGES, CONCURRENCY);
     const wall = performance.now() - t0;
-    const used = since(cpu);
+    const used = meter.since(cpu);
     report('1:1 send → 201', MESSAGES, wall, used, accepted);
     report('1:1 send → pushed', MESSAGES, wall, used, pushed);
     const rss = [...cluster.processes].map(([name, p]) => `${name} ${rssMiB(p.pid!).toFixed(0)}`).join(', ');

@@ -173,7 +173,12 @@ export class SplitCluster {
     const spec = this.apps[name];
     if (!spec) throw new Error(`${name} is not part of this cluster`);
     const log = createWriteStream(join(LOGS, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [spec.script], {
+    // SWITCHBOARD_CPU_PROFILE_DIR=<dir>: each app writes a V8 CPU profile there when it stops (benchmarks)
+    const profileDir = process.env.SWITCHBOARD_CPU_PROFILE_DIR;
+    const profile = profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
+    const child = spawn(process.execPath, [...profile, spec.script], {
       cwd: ROOT,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],

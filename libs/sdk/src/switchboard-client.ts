@@ -115,6 +115,11 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
     return this.session;
   }
 
+  /** The logged-in user, as the server knows them. */
+  me(): Promise<PublicUser> {
+    return this.http.request('GET', '/users/me');
+  }
+
   async logout(): Promise<void> {
     await this.http.request('POST', '/auth/logout');
     this.disconnect();
