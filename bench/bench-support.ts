@@ -151,3 +151,31 @@ export async function startStandalone(
     },
   };
 }
+
+/** A CpuMeter over each app of a split cluster apart (the push nodes together), then each engine. */
+export function clusterCpuMeter(cluster: { processes: Map<string, ChildProcess> }): CpuMeter {
+  return new CpuMeter(() => {
+    const apps: Record<string, number[]> = {};
+    for (const [name, child] of cluster.processes) (apps[name.replace(/-\d$/, '')] ??= []).push(child.pid!);
+    return { ...apps, ...enginePids() };
+  });
+}
+
+/** `group a.b, group c.d` in ms per unit, for a CPU breakdown. */
+export function cpuBreakdown(used: Record<string, number>, units: number): string {
+  return Object.entries(used)
+    .map(([group, seconds]) => `${group} ${((seconds * 1000) / units).toFixed(1)}`)
+    .join(', ');
+}
+
+/**
+ * What the cluster burns doing nothing for `ms` (JVM housekeeping, long polls, heartbeats): printed beside the
+ * per-message figures, which include this background for the length of their window.
+ */
+export async function idleCpuLine(meter: CpuMeter, ms = 5000): Promise<string> {
+  const snapshot = meter.start();
+  await new Promise((r) => setTimeout(r, ms));
+  const used = meter.since(snapshot);
+  const total = Object.values(used).reduce((a, b) => a + b, 0);
+  return `idle cluster CPU ${((total * 1000) / (ms / 1000)).toFixed(0)} ms/s (${cpuBreakdown(used, ms / 1000)})`;
+}

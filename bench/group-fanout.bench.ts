@@ -16,7 +16,7 @@ import * as jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { SplitCluster } from '../test/e2e/split-cluster';
-import { CpuMeter, enginePids, percentile } from './bench-support';
+import { clusterCpuMeter, cpuBreakdown, idleCpuLine, percentile } from './bench-support';
 
 const GROUP_SIZE = Number(process.env.GROUP_SIZE ?? 5000);
 const ONLINE = Number(process.env.ONLINE ?? 500);
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     }
     const online = sockets.length;
 
-    const meter = new CpuMeter(() => ({ apps: [...cluster.processes.values()].map((p) => p.pid!), ...enginePids() }));
+    const meter = clusterCpuMeter(cluster);
 
     /** `count` sequential sends to a group, then waits until its last member's inbox holds them all. */
     async function run(target: string, label: string, count: number, probe: string): Promise<void> {
@@ -144,7 +144,8 @@ async function main(): Promise<void> {
           await new Promise((r) => setTimeout(r, 100));
         inboxDone = performance.now();
       }
-      const used = meter.total(cpu0);
+      const byGroup = meter.since(cpu0);
+      const used = Object.values(byGroup).reduce((a, b) => a + b, 0);
       const sorted = latencies.sort((a, b) => a - b);
       const recipients = target === groupId ? GROUP_SIZE : 2;
       console.log(
@@ -153,11 +154,11 @@ async function main(): Promise<void> {
             ? `live ${delivered}/${expected} deliveries, ${((delivered / (liveDone - t0)) * 1000).toFixed(0)} deliveries/s; `
             : '') +
           `all inboxes written after ${((inboxDone - t0) / 1000).toFixed(1)} s (${(((recipients * count) / (inboxDone - t0)) * 1000).toFixed(0)} inbox writes/s); ` +
-          `server CPU ${((used * 1000) / count).toFixed(1)} ms/message, ${((used * 1e6) / (count * recipients)).toFixed(1)} µs/recipient`,
+          `server CPU ${((used * 1000) / count).toFixed(1)} ms/message (${cpuBreakdown(byGroup, count)}), ${((used * 1e6) / (count * recipients)).toFixed(1)} µs/recipient`,
       );
     }
 
-    console.log(`group of ${GROUP_SIZE}, ${online} online over 2 push nodes`);
+    console.log(`group of ${GROUP_SIZE}, ${online} online over 2 push nodes; ${await idleCpuLine(meter)}`);
     await run(small.groupId, 'baseline 2-member', BASELINE_MESSAGES, small.members[0].id);
     await run(groupId, `group ${GROUP_SIZE}`, MESSAGES, members[members.length - 1].id);
   } finally {

@@ -1,6 +1,6 @@
 import { WireType } from '@app/protocol';
 import { SwitchboardClient } from '@app/sdk';
-import { percentile, runConcurrent } from './bench-support';
+import { cpuBreakdown, percentile, runConcurrent } from './bench-support';
 
 export interface Pair {
   sender: SwitchboardClient;
@@ -78,12 +78,7 @@ export function report(
   const sorted = [...latencies].sort((a, b) => a - b);
   const f = (n: number) => n.toFixed(1);
   const total = Object.values(cpuSeconds).reduce((a, b) => a + b, 0);
-  const parts =
-    Object.keys(cpuSeconds).length > 1
-      ? ` (${Object.entries(cpuSeconds)
-          .map(([k, v]) => `${k} ${f((v * 1000) / count)}`)
-          .join(', ')})`
-      : '';
+  const parts = Object.keys(cpuSeconds).length > 1 ? ` (${cpuBreakdown(cpuSeconds, count)})` : '';
   console.log(
     `${name.padEnd(24)} ${String(count).padStart(6)} ops ${f((count / wallMs) * 1000).padStart(8)} ops/s  ` +
       `p50 ${f(percentile(sorted, 50))} ms  p95 ${f(percentile(sorted, 95))} ms  p99 ${f(percentile(sorted, 99))} ms  ` +

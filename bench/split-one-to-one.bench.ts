@@ -7,7 +7,7 @@
  *   npm run infra:up && npm run build && npm run bench:split     # MESSAGES=2000 PAIRS=20 CONCURRENCY=32
  */
 import { SplitCluster } from '../test/e2e/split-cluster';
-import { CpuMeter, enginePids, rssMiB } from './bench-support';
+import { clusterCpuMeter, idleCpuLine, rssMiB } from './bench-support';
 import { authenticatedFloor, closePairs, report, sendAndAwaitPush, setUpPairs } from './one-to-one-load';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 2000);
@@ -17,14 +17,10 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 async function main(): Promise<void> {
   const cluster = await SplitCluster.start();
   try {
-    // each app apart (the two push nodes together), then each engine
-    const meter = new CpuMeter(() => {
-      const apps: Record<string, number[]> = {};
-      for (const [name, child] of cluster.processes) (apps[name.replace(/-\d$/, '')] ??= []).push(child.pid!);
-      return { ...apps, ...enginePids() };
-    });
+    const meter = clusterCpuMeter(cluster);
     const pairs = await setUpPairs(cluster.gatewayUrl, PAIRS, 'bsplit');
 
+    console.log(await idleCpuLine(meter));
     let cpu = meter.start();
     let t0 = performance.now();
     const baseline = await authenticatedFloor(pairs, MESSAGES, CONCURRENCY);

@@ -79,11 +79,14 @@ export class SplitCluster {
     const database = await createPostgresTestDatabase();
     const topic = `sbe2e-${run}`;
     const groupPrefix = `sbe2e-${run}`;
-    await promisify(execFile)(
-      'bash',
-      [join(ROOT, 'scripts/infra/create-topic.sh'), topic, `${groupPrefix}-history`, `${groupPrefix}-offline`],
-      options.rocketmq && { env: { ...process.env, ROCKETMQ_NAMESRV_PORT: String(options.rocketmq.namesrvPort) } },
-    );
+    // a topic and groups of this cluster's own, deleted at stop so that they do not pile up on the broker
+    const topicScript = (action: 'create' | 'delete') =>
+      promisify(execFile)(
+        'bash',
+        [join(ROOT, 'scripts/infra/topic.sh'), action, topic, `${groupPrefix}-history`, `${groupPrefix}-offline`],
+        options.rocketmq && { env: { ...process.env, ROCKETMQ_NAMESRV_PORT: String(options.rocketmq.namesrvPort) } },
+      );
+    await topicScript('create');
     // a database of this cluster's own: another cluster's nodes in the same registry would be handed out at login
     const redisLease = options.redisUrl ? undefined : await claimRedisTestDatabase();
     const redisUrl = options.redisUrl ?? redisLease!.url;
@@ -159,9 +162,12 @@ export class SplitCluster {
       ...(options.gateways === 2 && { 'gateway-2': gateway(gw2) }),
     };
     const cluster = new SplitCluster(apps, nodeIds, async () => {
-      await database.drop();
-      await redisLease?.release();
-      await fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined);
+      await Promise.all([
+        database.drop(),
+        redisLease?.release(),
+        fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined),
+        topicScript('delete').catch(() => undefined), // a killed broker may be gone already
+      ]);
     });
     const order: AppName[] = ['message-dispatch', 'storage-worker', 'netty-node-1', 'netty-node-2', 'gateway'];
     if (options.gateways === 2) order.push('gateway-2');
