@@ -1,4 +1,4 @@
-import { PushDelivery, PushTransport } from '@app/core';
+import { PushBatch, PushTransport } from '@app/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { NodeIdentity } from './node-identity';
 import { PushDeliveryService } from './push-delivery.service';
@@ -13,11 +13,11 @@ export class LocalPushTransport implements PushTransport {
     private readonly delivery: PushDeliveryService,
   ) {}
 
-  async deliver(nodeId: string, deliveries: PushDelivery[]): Promise<void> {
+  async deliver(nodeId: string, batch: PushBatch): Promise<void> {
     if (nodeId !== this.identity.id) {
       this.logger.warn({ nodeId }, 'route names another node; a one-process server has only itself');
       return;
     }
-    this.delivery.deliver(deliveries);
+    this.delivery.deliver(batch);
   }
 }

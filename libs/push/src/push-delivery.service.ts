@@ -1,4 +1,4 @@
-import { PushDelivery } from '@app/core';
+import { PushBatch } from '@app/core';
 import { metrics } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { SocketRegistry } from './socket-registry';
@@ -8,12 +8,15 @@ import { SocketRegistry } from './socket-registry';
 export class PushDeliveryService {
   constructor(private readonly registry: SocketRegistry) {}
 
-  deliver(deliveries: PushDelivery[]): void {
+  deliver({ message, recipients }: PushBatch): void {
     let emitted = 0;
-    for (const { userId, message } of deliveries) {
-      for (const socket of this.registry.socketsOf(userId)) {
-        if (socket.data.heldBack) socket.data.heldBack.push(message);
-        else socket.emit('message', message);
+    for (const { userId, seq } of recipients) {
+      const sockets = this.registry.socketsOf(userId);
+      if (!sockets.size) continue;
+      const own = { ...message, seq };
+      for (const socket of sockets) {
+        if (socket.data.heldBack) socket.data.heldBack.push(own);
+        else socket.emit('message', own);
         emitted++;
       }
     }

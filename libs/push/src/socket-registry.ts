@@ -11,6 +11,8 @@ export interface PushSocketData {
 
 export type PushSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PushSocketData>;
 
+const EMPTY: ReadonlySet<PushSocket> = new Set();
+
 /** The sockets this node holds, by user: targeted delivery without a room lookup per message. */
 @Injectable()
 export class SocketRegistry {
@@ -34,8 +36,8 @@ export class SocketRegistry {
     return true;
   }
 
-  socketsOf(userId: string): Iterable<PushSocket> {
-    return this.byUser.get(userId) ?? [];
+  socketsOf(userId: string): ReadonlySet<PushSocket> {
+    return this.byUser.get(userId) ?? EMPTY;
   }
 
   *all(): Iterable<PushSocket> {

@@ -1,9 +1,9 @@
-import { PushDelivery } from '@app/core';
+import { PushBatch } from '@app/core';
 import { Logger } from '@nestjs/common';
 import { IncomingMessage } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { hasInternalSecret } from './internal-secret';
-import { InternalPushFrame } from './internal-push.protocol';
+import { isInternalPushFrame } from './internal-push.protocol';
 
 /** The push node's end of the internal WebSocket: only dispatch (holding the internal secret) may connect. */
 export class InternalPushServer {
@@ -12,7 +12,7 @@ export class InternalPushServer {
 
   constructor(
     private readonly options: { port: number; host: string; secret: string },
-    private readonly onBatch: (deliveries: PushDelivery[]) => void,
+    private readonly onBatch: (batch: PushBatch) => void,
   ) {}
 
   async listen(): Promise<number> {
@@ -27,8 +27,9 @@ export class InternalPushServer {
     server.on('connection', (socket) => {
       socket.on('message', (data) => {
         try {
-          const frame = JSON.parse(data.toString()) as InternalPushFrame;
-          if (Array.isArray(frame.deliveries)) this.onBatch(frame.deliveries);
+          const frame: unknown = JSON.parse(data.toString());
+          if (isInternalPushFrame(frame)) this.onBatch(frame);
+          else this.logger.warn('internal push frame of an unknown shape dropped');
         } catch (error) {
           this.logger.warn({ err: error }, 'bad internal push frame dropped');
         }

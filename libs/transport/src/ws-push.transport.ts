@@ -1,4 +1,4 @@
-import { PushDelivery, PushTransport } from '@app/core';
+import { PushBatch, PushTransport } from '@app/core';
 import { Logger } from '@nestjs/common';
 import WebSocket from 'ws';
 import { internalAuthHeader } from './internal-secret';
@@ -21,9 +21,9 @@ export class WsPushTransport implements PushTransport {
     private readonly secret: string,
   ) {}
 
-  async deliver(nodeId: string, deliveries: PushDelivery[]): Promise<void> {
+  async deliver(nodeId: string, batch: PushBatch): Promise<void> {
     const socket = await this.socketFor(nodeId);
-    const frame: InternalPushFrame = { deliveries };
+    const frame: InternalPushFrame = batch;
     await new Promise<void>((resolve, reject) =>
       socket.send(JSON.stringify(frame), (error) => (error ? reject(error) : resolve())),
     );

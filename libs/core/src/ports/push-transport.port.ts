@@ -1,13 +1,18 @@
-import type { PushMessage } from '@app/protocol';
+import type { OutboundMessage } from '@app/protocol';
+import type { SeqAllocation } from './inbox.port';
 
-export interface PushDelivery {
-  userId: string;
-  message: PushMessage;
+/**
+ * One message for those of its recipients that a node holds, each with the seq of their own inbox. The message
+ * crosses the wire once per node, however many members of a group that node holds; the node adds each one's seq.
+ */
+export interface PushBatch {
+  message: OutboundMessage;
+  recipients: SeqAllocation[];
 }
 
 /** Dispatch → push node: one batch per node (DESIGN §5). Best effort: the inbox is what guarantees delivery. */
 export interface PushTransport {
-  deliver(nodeId: string, deliveries: PushDelivery[]): Promise<void>;
+  deliver(nodeId: string, batch: PushBatch): Promise<void>;
 }
 
 export const PUSH_TRANSPORT = Symbol('PushTransport');

@@ -1,4 +1,4 @@
-import { PRESENCE_STORE, PresenceStore, PUSH_TRANSPORT, PushDelivery, PushTransport, SeqAllocation } from '@app/core';
+import { PRESENCE_STORE, PresenceStore, PUSH_TRANSPORT, PushTransport, SeqAllocation } from '@app/core';
 import type { OutboundMessage } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
@@ -18,20 +18,20 @@ export class PushRouter {
   async push(message: OutboundMessage, recipients: SeqAllocation[]): Promise<void> {
     try {
       const routes = await this.presence.routesOf([...new Set(recipients.map((r) => r.userId))]);
-      const batches = new Map<string, PushDelivery[]>();
-      for (const { userId, seq } of recipients) {
-        // one delivery per node and user: the node emits it to each of that user's sockets
-        const nodes = new Set((routes.get(userId) ?? []).map((r) => r.nodeId));
+      const batches = new Map<string, SeqAllocation[]>();
+      for (const recipient of recipients) {
+        // once per node and user: the node emits it to each of that user's sockets
+        const nodes = new Set((routes.get(recipient.userId) ?? []).map((r) => r.nodeId));
         for (const nodeId of nodes) {
           let batch = batches.get(nodeId);
           if (!batch) batches.set(nodeId, (batch = []));
-          batch.push({ userId, message: { ...message, seq } });
+          batch.push(recipient);
         }
       }
       await Promise.all(
-        [...batches].map(([nodeId, deliveries]) =>
+        [...batches].map(([nodeId, nodeRecipients]) =>
           this.transport
-            .deliver(nodeId, deliveries)
+            .deliver(nodeId, { message, recipients: nodeRecipients })
             .catch((error) => this.logger.warn({ err: error, nodeId }, 'push to node failed; inbox will serve it')),
         ),
       );

@@ -1,0 +1,82 @@
+import { PresenceStore, PushBatch, PushTransport, Route } from '@app/core';
+import { OutboundMessage, WireType } from '@app/protocol';
+import { Logger } from '@nestjs/common';
+import { PushRouter } from './push-router';
+
+describe('PushRouter', () => {
+  const message: OutboundMessage = {
+    type: WireType.GroupMessage,
+    messageId: 'm1',
+    senderId: 'a',
+    groupId: 'g',
+    conversationId: 'g:g',
+    body: 'hello',
+    createdAt: '2026-11-30T00:00:00.000Z',
+  };
+  const routes: Record<string, Route[]> = {
+    a: [{ userId: 'a', connectionId: 'a1', nodeId: 'n1' }],
+    // two devices on one node, a third on another
+    b: [
+      { userId: 'b', connectionId: 'b1', nodeId: 'n1' },
+      { userId: 'b', connectionId: 'b2', nodeId: 'n1' },
+      { userId: 'b', connectionId: 'b3', nodeId: 'n2' },
+    ],
+    c: [{ userId: 'c', connectionId: 'c1', nodeId: 'n2' }],
+  };
+  const presence = {
+    routesOf: jest.fn(async (ids: string[]) => new Map(ids.filter((id) => routes[id]).map((id) => [id, routes[id]]))),
+  } as unknown as PresenceStore;
+
+  beforeAll(() => Logger.overrideLogger(false)); // the failure test logs a warning on purpose
+
+  function router(deliver: PushTransport['deliver']) {
+    return new PushRouter(presence, { deliver });
+  }
+
+  it('sends each node one batch: the message once, and the seq of each recipient it holds, once per user', async () => {
+    const sent: [string, PushBatch][] = [];
+    await router(async (nodeId, batch) => void sent.push([nodeId, batch])).push(message, [
+      { userId: 'a', seq: 7 },
+      { userId: 'b', seq: 3 },
+      { userId: 'c', seq: 9 },
+      { userId: 'offline', seq: 1 },
+    ]);
+    expect(Object.fromEntries(sent)).toEqual({
+      n1: {
+        message,
+        recipients: [
+          { userId: 'a', seq: 7 },
+          { userId: 'b', seq: 3 },
+        ],
+      },
+      n2: {
+        message,
+        recipients: [
+          { userId: 'b', seq: 3 },
+          { userId: 'c', seq: 9 },
+        ],
+      },
+    });
+    // one route lookup for every recipient, not one per recipient
+    expect(presence.routesOf).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends nothing when no recipient is online', async () => {
+    const deliver = jest.fn(async () => undefined);
+    await router(deliver).push(message, [{ userId: 'offline', seq: 1 }]);
+    expect(deliver).not.toHaveBeenCalled();
+  });
+
+  it('never throws: a node that cannot be reached costs latency, and the other nodes still get theirs', async () => {
+    const reached: string[] = [];
+    const push = router(async (nodeId) => {
+      if (nodeId === 'n1') throw new Error('connection refused');
+      reached.push(nodeId);
+    }).push(message, [
+      { userId: 'a', seq: 1 },
+      { userId: 'c', seq: 2 },
+    ]);
+    await expect(push).resolves.toBeUndefined();
+    expect(reached).toEqual(['n2']);
+  });
+});

@@ -1,0 +1,51 @@
+import { OutboundMessage, PushMessage, WireType } from '@app/protocol';
+import { PushDeliveryService } from './push-delivery.service';
+import { PushSocket, SocketRegistry } from './socket-registry';
+
+function socket(userId: string, heldBack: PushMessage[] | null = null) {
+  const emitted: PushMessage[] = [];
+  const s = {
+    data: { user: { userId }, heldBack },
+    emit: (_event: string, message: PushMessage) => void emitted.push(message),
+  } as unknown as PushSocket;
+  return { socket: s, emitted };
+}
+
+describe('PushDeliveryService', () => {
+  const message: OutboundMessage = {
+    type: WireType.GroupMessage,
+    messageId: 'm1',
+    senderId: 'a',
+    groupId: 'g',
+    conversationId: 'g:g',
+    body: 'hello',
+    createdAt: '2026-11-30T00:00:00.000Z',
+  };
+
+  it("emits to every socket of each recipient the message with that recipient's own seq", () => {
+    const registry = new SocketRegistry();
+    const [b1, b2, c1] = [socket('b'), socket('b'), socket('c')];
+    [b1, b2, c1].forEach((s) => registry.add(s.socket));
+    new PushDeliveryService(registry).deliver({
+      message,
+      recipients: [
+        { userId: 'b', seq: 4 },
+        { userId: 'c', seq: 11 },
+        { userId: 'not-here', seq: 1 },
+      ],
+    });
+    expect(b1.emitted).toEqual([{ ...message, seq: 4 }]);
+    expect(b2.emitted).toEqual([{ ...message, seq: 4 }]);
+    expect(c1.emitted).toEqual([{ ...message, seq: 11 }]);
+  });
+
+  it('holds a message back for a socket whose inbox replay is still running', () => {
+    const registry = new SocketRegistry();
+    const held: PushMessage[] = [];
+    const replaying = socket('b', held);
+    registry.add(replaying.socket);
+    new PushDeliveryService(registry).deliver({ message, recipients: [{ userId: 'b', seq: 2 }] });
+    expect(replaying.emitted).toEqual([]);
+    expect(held).toEqual([{ ...message, seq: 2 }]);
+  });
+});
