@@ -30,6 +30,9 @@ const SCHEMA_STEPS: string[] = [
    CREATE INDEX user_session_expiry ON user_session (expires_at);`,
   // 3: when each user was last seen online
   `CREATE TABLE last_seen (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // 4: a send's noted attempt, kept past its claim so that a retry can settle it (see SendDedupStore)
+  `ALTER TABLE send_dedup ADD COLUMN attempt TEXT;
+   ALTER TABLE send_dedup ADD COLUMN claimed_until INTEGER;`,
 ];
 
 export class EmbeddedDatabase {

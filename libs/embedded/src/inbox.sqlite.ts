@@ -26,6 +26,8 @@ export class SqliteInboxStore implements InboxStore {
       // a confirmed seq waits for its write at most one retention, then it is forgotten (its message has expired)
       confirm: db.prepare('UPDATE inbox_pending SET confirmed = 1, deadline = ? WHERE user_id = ? AND seq = ?'),
       dropPending: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq = ?'),
+      pendingOne: db.prepare('SELECT confirmed FROM inbox_pending WHERE user_id = ? AND seq = ?'),
+      written: db.prepare('SELECT 1 FROM inbox_entry WHERE user_id = ? AND seq = ? AND payload IS NOT NULL'),
       insertEntry: db.prepare(
         'INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload, created_at) VALUES (?, ?, ?, ?)',
       ),
@@ -62,6 +64,24 @@ export class SqliteInboxStore implements InboxStore {
   async burn(allocations: SeqAllocation[]): Promise<void> {
     const now = Date.now();
     this.database.db.transaction(() => allocations.forEach((a) => this.burnOne(a.userId, a.seq, now)))();
+  }
+
+  async settle(allocations: SeqAllocation[]): Promise<'published' | 'void'> {
+    const now = Date.now();
+    return this.database.db.transaction(() => {
+      // any seq written or confirmed proves the message was published
+      const published = allocations.some(
+        (a) =>
+          this.st.written.get(a.userId, a.seq) !== undefined ||
+          (this.st.pendingOne.get(a.userId, a.seq) as { confirmed: number } | undefined)?.confirmed === 1,
+      );
+      for (const a of allocations) {
+        if (this.st.pendingOne.get(a.userId, a.seq) === undefined) continue;
+        if (published) this.st.confirm.run(now + this.options.retentionMs, a.userId, a.seq);
+        else this.burnOne(a.userId, a.seq, now);
+      }
+      return published ? 'published' : 'void';
+    })();
   }
 
   async append(writes: InboxWrite[]): Promise<number> {

@@ -1,42 +1,85 @@
-import { DedupClaim, SendDedupStore } from '@app/core';
+import { Clock, DedupClaim, SendDedupStore, systemClock } from '@app/core';
 import type { Statement } from 'better-sqlite3';
 import { EmbeddedDatabase } from './embedded-database';
 
-/** Send dedup on SQLite so that a retry after a restart still finds the first answer. */
+interface DedupRow {
+  result: string | null;
+  attempt: string | null;
+  claimedUntil: number | null;
+  expiresAt: number;
+}
+
+/**
+ * Send dedup on SQLite so that a retry after a restart still finds the first answer. A row is a claim (`result` and
+ * `attempt` null, expiring with the claim), a claim with its noted attempt (kept past `claimed_until` for a takeover),
+ * or an answer (`result`).
+ */
 export class SqliteSendDedupStore implements SendDedupStore {
   private readonly get: Statement;
   private readonly upsert: Statement;
+  private readonly note: Statement;
+  private readonly takeOver: Statement;
   private readonly remove: Statement;
   private readonly purge: Statement;
   private writes = 0;
 
-  constructor(private readonly database: EmbeddedDatabase) {
+  constructor(
+    private readonly database: EmbeddedDatabase,
+    private readonly clock: Clock = systemClock,
+  ) {
     const db = database.db;
     this.get = db.prepare(
-      'SELECT result, expires_at AS expiresAt FROM send_dedup WHERE sender_id = ? AND client_msg_id = ?',
+      `SELECT result, attempt, claimed_until AS claimedUntil, expires_at AS expiresAt
+       FROM send_dedup WHERE sender_id = ? AND client_msg_id = ?`,
     );
     this.upsert = db.prepare(
-      `INSERT INTO send_dedup (sender_id, client_msg_id, result, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (sender_id, client_msg_id) DO UPDATE SET result = excluded.result, expires_at = excluded.expires_at`,
+      `INSERT INTO send_dedup (sender_id, client_msg_id, result, attempt, claimed_until, expires_at)
+       VALUES (@senderId, @clientMsgId, @result, NULL, @claimedUntil, @expiresAt)
+       ON CONFLICT (sender_id, client_msg_id) DO UPDATE SET result = excluded.result, attempt = NULL,
+         claimed_until = excluded.claimed_until, expires_at = excluded.expires_at`,
     );
-    this.remove = db.prepare('DELETE FROM send_dedup WHERE sender_id = ? AND client_msg_id = ?');
+    this.note = db.prepare(
+      `UPDATE send_dedup SET attempt = ?, expires_at = ?
+       WHERE sender_id = ? AND client_msg_id = ? AND result IS NULL AND claimed_until > ?`,
+    );
+    this.takeOver = db.prepare('UPDATE send_dedup SET claimed_until = ? WHERE sender_id = ? AND client_msg_id = ?');
+    this.remove = db.prepare('DELETE FROM send_dedup WHERE sender_id = ? AND client_msg_id = ? AND result IS NULL');
     this.purge = db.prepare('DELETE FROM send_dedup WHERE expires_at < ?');
   }
 
   async claim(senderId: string, clientMsgId: string, inProgressTtlMs: number): Promise<DedupClaim> {
-    const now = Date.now();
+    const now = this.clock.now();
     return this.database.db.transaction((): DedupClaim => {
-      const row = this.get.get(senderId, clientMsgId) as { result: string | null; expiresAt: number } | undefined;
-      if (row && row.expiresAt > now)
-        return row.result === null ? { status: 'in-progress' } : { status: 'done', result: row.result };
-      this.upsert.run(senderId, clientMsgId, null, now + inProgressTtlMs);
+      const row = this.get.get(senderId, clientMsgId) as DedupRow | undefined;
+      if (row && row.expiresAt > now) {
+        if (row.result !== null) return { status: 'done', result: row.result };
+        if ((row.claimedUntil ?? row.expiresAt) > now) return { status: 'in-progress' };
+        if (row.attempt !== null) {
+          // its holder died after noting the attempt: the caller holds the key now, and settles the attempt
+          this.takeOver.run(now + inProgressTtlMs, senderId, clientMsgId);
+          return { status: 'taken-over', attempt: row.attempt };
+        }
+      }
+      this.upsert.run({
+        senderId,
+        clientMsgId,
+        result: null,
+        claimedUntil: now + inProgressTtlMs,
+        expiresAt: now + inProgressTtlMs,
+      });
       this.purgeNowAndThen(now);
       return { status: 'claimed' };
     })();
   }
 
+  async recordAttempt(senderId: string, clientMsgId: string, attempt: string, ttlMs: number): Promise<void> {
+    const now = this.clock.now();
+    this.note.run(attempt, now + ttlMs, senderId, clientMsgId, now);
+  }
+
   async complete(senderId: string, clientMsgId: string, result: string, ttlMs: number): Promise<void> {
-    this.upsert.run(senderId, clientMsgId, result, Date.now() + ttlMs);
+    const expiresAt = this.clock.now() + ttlMs;
+    this.upsert.run({ senderId, clientMsgId, result, claimedUntil: null, expiresAt });
   }
 
   async release(senderId: string, clientMsgId: string): Promise<void> {

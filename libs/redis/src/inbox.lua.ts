@@ -85,6 +85,43 @@ return 0
 `;
 
 /**
+ * KEYS: (inbox, ack, pending) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs.
+ * The fate of an interrupted send: any seq written or confirmed proves the broker had it, so the pending rest are
+ * confirmed (returns 1); with no proof the pending ones are burnt, so a late write is refused (returns 0).
+ */
+export const SETTLE_LUA = `${HELPERS}
+local now, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
+local published = false
+for i = 3, #ARGV, 2 do
+  local b = (tonumber(ARGV[i]) - 1) * 3
+  local seq = ARGV[i + 1]
+  local score = redis.call('ZSCORE', KEYS[b + 3], seq)
+  if score and tonumber(score) < 0 then published = true end
+  local m = redis.call('ZRANGEBYSCORE', KEYS[b + 1], seq, seq)
+  -- a written entry is seq|createdAt|+payload, a burnt one seq|createdAt|-
+  if #m > 0 and string.find(m[1], '|+', 1, true) then published = true end
+end
+for i = 3, #ARGV, 2 do
+  local b = (tonumber(ARGV[i]) - 1) * 3
+  local inbox, pend, seq = KEYS[b + 1], KEYS[b + 3], ARGV[i + 1]
+  if redis.call('ZSCORE', pend, seq) then
+    if published then
+      redis.call('ZADD', pend, -now, seq)
+      extend(pend, retention)
+    else
+      redis.call('ZREM', pend, seq)
+      if tonumber(seq) > get_int(KEYS[b + 2]) and not has_seq(inbox, seq) then
+        redis.call('ZADD', inbox, seq, seq .. '|' .. now .. '|-')
+        redis.call('PEXPIRE', inbox, retention)
+      end
+    end
+  end
+end
+if published then return 1 end
+return 0
+`;
+
+/**
  * KEYS: (inbox, ack, pending) per distinct user.
  * ARGV: now, retentionMs, bodyCount, then (createdAt, payload) per distinct body, then (userIndex, seq, bodyIndex).
  * A group message is one body for all its recipients, so it crosses the wire once. Returns how many were written.

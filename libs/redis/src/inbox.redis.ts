@@ -1,6 +1,6 @@
 import { Clock, InboxRead, InboxStore, InboxWrite, SeqAllocation, StoredInboxEntry, systemClock } from '@app/core';
 import type Redis from 'ioredis';
-import { ACK_LUA, ALLOCATE_LUA, APPEND_LUA, BURN_LUA, CONFIRM_LUA, READ_LUA } from './inbox.lua';
+import { ACK_LUA, ALLOCATE_LUA, APPEND_LUA, BURN_LUA, CONFIRM_LUA, READ_LUA, SETTLE_LUA } from './inbox.lua';
 import { defineLuaCommand, LuaArg, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
 
@@ -20,6 +20,7 @@ export class RedisInboxStore implements InboxStore {
   private readonly allocateLua: LuaCommand;
   private readonly confirmLua: LuaCommand;
   private readonly burnLua: LuaCommand;
+  private readonly settleLua: LuaCommand;
   private readonly appendLua: LuaCommand;
   private readonly readLua: LuaCommand;
   private readonly ackLua: LuaCommand;
@@ -32,6 +33,7 @@ export class RedisInboxStore implements InboxStore {
     this.allocateLua = defineLuaCommand(redis, 'sbInboxAllocate', ALLOCATE_LUA);
     this.confirmLua = defineLuaCommand(redis, 'sbInboxConfirm', CONFIRM_LUA);
     this.burnLua = defineLuaCommand(redis, 'sbInboxBurn', BURN_LUA);
+    this.settleLua = defineLuaCommand(redis, 'sbInboxSettle', SETTLE_LUA);
     this.appendLua = defineLuaCommand(redis, 'sbInboxAppend', APPEND_LUA);
     this.readLua = defineLuaCommand(redis, 'sbInboxRead', READ_LUA);
     this.ackLua = defineLuaCommand(redis, 'sbInboxAck', ACK_LUA);
@@ -71,6 +73,17 @@ export class RedisInboxStore implements InboxStore {
       this.options.retentionMs,
       ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
     ]);
+  }
+
+  async settle(allocations: SeqAllocation[]): Promise<'published' | 'void'> {
+    if (allocations.length === 0) return 'void';
+    const { users, indexOf } = distinct(allocations.map((a) => a.userId));
+    const published = await this.settleLua(users.flatMap(entryKeys), [
+      this.clock.now(),
+      this.options.retentionMs,
+      ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
+    ]);
+    return published === 1 ? 'published' : 'void';
   }
 
   async append(writes: InboxWrite[]): Promise<number> {

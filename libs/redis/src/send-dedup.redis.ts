@@ -1,48 +1,103 @@
-import { DedupClaim, SendDedupStore } from '@app/core';
+import { Clock, DedupClaim, SendDedupStore, systemClock } from '@app/core';
 import type Redis from 'ioredis';
 import { defineLuaCommand, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
 
-/** Value markers: the first character tells a claim from a stored answer. */
-const IN_PROGRESS = 'p';
-const DONE = 'd';
+/**
+ * Values, told apart by their first character:
+ *   `p`                      claimed, nothing recorded yet; the key expires with the claim
+ *   `a{claimedUntil}|{note}` claimed, and the attempt being published noted; kept past the claim for a takeover
+ *   `d{result}`              answered
+ * Times come from the caller (ARGV), like every script here.
+ */
 
-/** KEYS: dedup key. ARGV: in-progress marker. Drops the claim, never a stored answer. */
+/** KEYS: key. ARGV: now, claimTtlMs. Returns {status, payload?}. */
+const CLAIM_LUA = `
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], 'p', 'PX', ARGV[2])
+  return {'claimed'}
+end
+local kind = string.sub(v, 1, 1)
+if kind == 'd' then return {'done', string.sub(v, 2)} end
+if kind == 'a' then
+  local bar = string.find(v, '|', 2, true)
+  if tonumber(string.sub(v, 2, bar - 1)) > tonumber(ARGV[1]) then return {'in-progress'} end
+  -- its holder died after noting the attempt: the caller holds the key now, the note stays for it to settle
+  local note = string.sub(v, bar + 1)
+  redis.call('SET', KEYS[1], 'a' .. (tonumber(ARGV[1]) + tonumber(ARGV[2])) .. '|' .. note, 'KEEPTTL')
+  return {'taken-over', note}
+end
+return {'in-progress'}
+`;
+
+/** KEYS: key. ARGV: now, note, ttlMs. Only over a live claim (never over an answer); the claim keeps its expiry. */
+const RECORD_LUA = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local kind, untilMs = string.sub(v, 1, 1), nil
+if kind == 'p' then
+  local pttl = redis.call('PTTL', KEYS[1])
+  if pttl <= 0 then return 0 end
+  untilMs = tonumber(ARGV[1]) + pttl
+elseif kind == 'a' then
+  untilMs = tonumber(string.sub(v, 2, string.find(v, '|', 2, true) - 1))
+else
+  return 0
+end
+redis.call('SET', KEYS[1], 'a' .. untilMs .. '|' .. ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
+/** KEYS: key. Drops a claim and its note, never a stored answer. */
 const RELEASE_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 1) ~= 'd' then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
 
-/** Send deduplication (DESIGN §3): one key per (sender, clientMsgId), claimed with SET NX. */
+/** Send deduplication (DESIGN §3): one key per (sender, clientMsgId). */
 export class RedisSendDedupStore implements SendDedupStore {
+  private readonly claimLua: LuaCommand;
+  private readonly recordLua: LuaCommand;
   private readonly releaseLua: LuaCommand;
 
-  constructor(private readonly redis: Redis) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.claimLua = defineLuaCommand(redis, 'sbDedupClaim', CLAIM_LUA);
+    this.recordLua = defineLuaCommand(redis, 'sbDedupRecord', RECORD_LUA);
     this.releaseLua = defineLuaCommand(redis, 'sbDedupRelease', RELEASE_LUA);
   }
 
   async claim(senderId: string, clientMsgId: string, inProgressTtlMs: number): Promise<DedupClaim> {
-    // SET NX GET (Redis ≥ 7.0): claims and reads the current holder in one atomic command
-    const previous = (await this.redis.call(
-      'SET',
-      redisKeys.sendDedup(senderId, clientMsgId),
-      IN_PROGRESS,
-      'PX',
-      ttlArg(inProgressTtlMs),
-      'NX',
-      'GET',
-    )) as string | null;
-    if (previous === null) return { status: 'claimed' };
-    if (previous.startsWith(DONE)) return { status: 'done', result: previous.slice(DONE.length) };
-    return { status: 'in-progress' };
+    const [status, payload] = (await this.claimLua(
+      [redisKeys.sendDedup(senderId, clientMsgId)],
+      [this.clock.now(), ttlArg(inProgressTtlMs)],
+    )) as [string, string?];
+    switch (status) {
+      case 'claimed':
+        return { status };
+      case 'done':
+        return { status, result: payload! };
+      case 'taken-over':
+        return { status, attempt: payload! };
+      default:
+        return { status: 'in-progress' };
+    }
+  }
+
+  async recordAttempt(senderId: string, clientMsgId: string, attempt: string, ttlMs: number): Promise<void> {
+    await this.recordLua([redisKeys.sendDedup(senderId, clientMsgId)], [this.clock.now(), attempt, ttlArg(ttlMs)]);
   }
 
   async complete(senderId: string, clientMsgId: string, result: string, ttlMs: number): Promise<void> {
-    await this.redis.set(redisKeys.sendDedup(senderId, clientMsgId), DONE + result, 'PX', ttlArg(ttlMs));
+    await this.redis.set(redisKeys.sendDedup(senderId, clientMsgId), 'd' + result, 'PX', ttlArg(ttlMs));
   }
 
   async release(senderId: string, clientMsgId: string): Promise<void> {
-    await this.releaseLua([redisKeys.sendDedup(senderId, clientMsgId)], [IN_PROGRESS]);
+    await this.releaseLua([redisKeys.sendDedup(senderId, clientMsgId)], []);
   }
 }
 

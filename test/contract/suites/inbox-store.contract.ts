@@ -93,6 +93,51 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
     ]);
   });
 
+  describe('settling an interrupted send', () => {
+    it('finds it published when one of its seqs was written, and confirms the others still pending', async () => {
+      const [recipient, sender] = [user(), user()];
+      // a short deadline: without settle, the sender's pending seq would be burnt after it
+      const allocations = await store.allocate([recipient, sender], Date.now() + 50);
+      expect(await store.append([write(recipient, 1)])).toBe(1);
+      expect(await store.settle(allocations)).toBe('published');
+      await sleep(120);
+      expect((await store.read(sender, 0, 10)).pending).toEqual([1]);
+      expect(await store.append([write(sender, 1)])).toBe(1);
+      expect((await store.read(sender, 0, 10)).entries.map((e) => e.payload !== null)).toEqual([true]);
+    });
+
+    it('finds it published when its seqs were confirmed', async () => {
+      const u = user();
+      const allocations = await store.allocate([u], FAR());
+      await store.confirm(allocations);
+      expect(await store.settle(allocations)).toBe('published');
+      expect(await store.append([write(u, 1)])).toBe(1);
+    });
+
+    it('voids it without proof: its pending seqs are burnt and a late write is refused', async () => {
+      const [a, b] = [user(), user()];
+      const allocations = await store.allocate([a, b], FAR());
+      expect(await store.settle(allocations)).toBe('void');
+      expect(await store.append([write(a, 1), write(b, 1)])).toBe(0);
+      for (const u of [a, b]) {
+        const read = await store.read(u, 0, 10);
+        expect(read.pending).toEqual([]);
+        expect(read.entries).toEqual([{ seq: 1, payload: null, createdAt: expect.any(Number) }]);
+      }
+    });
+
+    it('leaves written and acknowledged seqs as they are', async () => {
+      const u = user();
+      const allocations = await store.allocate([u, u], FAR());
+      await store.append([write(u, 1), write(u, 2)]);
+      await store.ack(u, 1);
+      expect(await store.settle(allocations)).toBe('published');
+      const read = await store.read(u, 0, 10);
+      expect(read.entries.map((e) => [e.seq, e.payload !== null])).toEqual([[2, true]]);
+      expect(read.watermark).toBe(1);
+    });
+  });
+
   it('is idempotent on redelivery', async () => {
     const u = user();
     await store.allocate([u], FAR());

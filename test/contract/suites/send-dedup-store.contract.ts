@@ -36,6 +36,41 @@ export function sendDedupStoreContract(harness: SendDedupStoreHarness): void {
     expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'claimed' });
   });
 
+  it('hands a noted attempt to the retry that takes over once the claim runs out, and to that retry only', async () => {
+    const s = sender();
+    expect(await store.claim(s, 'k', 100)).toEqual({ status: 'claimed' });
+    await store.recordAttempt(s, 'k', '{"messageId":"m1"}', 60_000);
+    expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'in-progress' });
+    await sleep(250);
+    expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'taken-over', attempt: '{"messageId":"m1"}' });
+    // the taker holds a fresh claim: others wait, and its answer is what every later retry gets
+    expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'in-progress' });
+    await store.complete(s, 'k', '{"messageId":"m1","seq":1}', 60_000);
+    expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'done', result: '{"messageId":"m1","seq":1}' });
+  });
+
+  it('lets the taker note a new attempt, and a release drops claim and note alike', async () => {
+    const s = sender();
+    await store.claim(s, 'k', 100);
+    await store.recordAttempt(s, 'k', 'first', 60_000);
+    await sleep(250);
+    expect(await store.claim(s, 'k', 100)).toEqual({ status: 'taken-over', attempt: 'first' });
+    await store.recordAttempt(s, 'k', 'second', 60_000);
+    await sleep(250);
+    expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'taken-over', attempt: 'second' });
+    await store.release(s, 'k');
+    expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'claimed' });
+  });
+
+  it('never notes an attempt over an answer', async () => {
+    const s = sender();
+    await store.claim(s, 'k', 10_000);
+    await store.complete(s, 'k', 'answer', 60_000);
+    await store.recordAttempt(s, 'k', 'late', 60_000);
+    await store.release(s, 'k');
+    expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'done', result: 'answer' });
+  });
+
   it('frees an abandoned claim after its TTL, and forgets answers after theirs', async () => {
     const s = sender();
     await store.claim(s, 'abandoned', 100);

@@ -40,6 +40,13 @@ export interface InboxStore {
   /** The message will never be written: turn these seqs into burnt placeholders. */
   burn(allocations: SeqAllocation[]): Promise<void>;
   /**
+   * Decides the fate of the seqs of a message whose sender died between publishing and answering. If any of them was
+   * written or confirmed, the broker had the message: the rest still pending are confirmed (they will be written) and
+   * the answer is `published`. Otherwise nobody can tell whether it was published: the pending ones are burnt (a late
+   * write is refused) and the answer is `void`, so that a retry sends it afresh and it is never shown twice.
+   */
+  settle(allocations: SeqAllocation[]): Promise<'published' | 'void'>;
+  /**
    * Write entries (idempotent). An entry at or below the user's watermark, already present or already burnt is
    * skipped. Returns how many were written.
    */

@@ -25,9 +25,21 @@ import { PushRouter } from './push-router';
 
 const HOUR = 3600_000;
 
+/** What a send notes before publishing, so that a retry which outlives its claim can settle it (see `resume`). */
+interface NotedAttempt {
+  message: OutboundMessage;
+  allocations: SeqAllocation[];
+  result: DispatchResult;
+}
+
 /**
  * Accepts a message (DESIGN §3): dedup on clientMsgId, a time-ordered id, one seq per recipient, publish and wait for
  * the broker, then push. A seq whose publish failed is burnt so clients never wait on it.
+ *
+ * Exactly once across a crash: a send notes its attempt (message, seqs, answer) before publishing. If this process
+ * dies after the broker took the message but before the answer was stored, the client's retry finds the claim run
+ * out with the note left, and settles it instead of sending a second copy: published (a seq was written or
+ * confirmed) → the first answer; no proof → its seqs are burnt and the message is sent afresh.
  */
 @Injectable()
 export class MessageDispatchService implements Dispatcher {
@@ -44,29 +56,47 @@ export class MessageDispatchService implements Dispatcher {
 
   async dispatch(command: DispatchCommand): Promise<DispatchResult> {
     const { clientMsgId, senderId } = command;
-    if (clientMsgId) {
-      const claim = await this.dedup.claim(senderId, clientMsgId, this.config.PUBLISH_TIMEOUT_MS * 3);
-      if (claim.status === 'done') return JSON.parse(claim.result) as DispatchResult;
-      if (claim.status === 'in-progress')
-        throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
-    }
-    try {
-      const result = await this.accept(command);
-      if (clientMsgId)
-        await this.dedup.complete(
-          senderId,
-          clientMsgId,
-          JSON.stringify(result),
-          this.config.SEND_DEDUP_TTL_HOURS * HOUR,
+    if (!clientMsgId) return this.accept(command);
+    const claim = await this.dedup.claim(senderId, clientMsgId, this.config.PUBLISH_TIMEOUT_MS * 3);
+    if (claim.status === 'done') return JSON.parse(claim.result) as DispatchResult;
+    if (claim.status === 'in-progress')
+      throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
+    const keepMs = this.config.SEND_DEDUP_TTL_HOURS * HOUR;
+    // a failed settle keeps the note (and our claim): the next retry settles it again
+    let result = claim.status === 'taken-over' ? await this.resume(claim.attempt) : undefined;
+    if (!result) {
+      try {
+        result = await this.accept(command, (attempt) =>
+          this.dedup.recordAttempt(senderId, clientMsgId, JSON.stringify(attempt), keepMs),
         );
-      return result;
-    } catch (error) {
-      if (clientMsgId) await this.dedup.release(senderId, clientMsgId).catch(() => undefined);
-      throw error;
+      } catch (error) {
+        // nothing was published (its seqs are burnt): a retry may send it afresh
+        await this.dedup.release(senderId, clientMsgId).catch(() => undefined);
+        throw error;
+      }
     }
+    // published: if storing the answer fails, the note stays and a retry settles it to this same answer
+    await this.dedup.complete(senderId, clientMsgId, JSON.stringify(result), keepMs);
+    return result;
   }
 
-  private async accept(command: DispatchCommand): Promise<DispatchResult> {
+  /** Settles the attempt of a send whose process died mid-way: its answer if it was published, else undefined. */
+  private async resume(noted: string): Promise<DispatchResult | undefined> {
+    const attempt = JSON.parse(noted) as NotedAttempt;
+    if ((await this.inbox.settle(attempt.allocations)) === 'void') {
+      this.logger.warn({ messageId: attempt.result.messageId }, 'interrupted send voided; sending it afresh');
+      return undefined;
+    }
+    this.logger.warn({ messageId: attempt.result.messageId }, 'interrupted send was published; answering it');
+    // it may never have been pushed: the clients drop a seq they already hold
+    void this.pushRouter.push(attempt.message, attempt.allocations);
+    return attempt.result;
+  }
+
+  private async accept(
+    command: DispatchCommand,
+    noteAttempt?: (attempt: NotedAttempt) => Promise<void>,
+  ): Promise<DispatchResult> {
     const now = this.clock.now();
     const message: OutboundMessage = {
       type: command.type,
@@ -82,8 +112,14 @@ export class MessageDispatchService implements Dispatcher {
     const timeout = this.config.PUBLISH_TIMEOUT_MS;
     // Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout.
     const allocations = await this.inbox.allocate(command.recipientIds, now + 2 * timeout + 1000);
+    const result: DispatchResult = {
+      messageId: message.messageId,
+      createdAt: message.createdAt,
+      seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
+    };
     const stopTimer = metrics.dispatchSeconds.startTimer();
     try {
+      await noteAttempt?.({ message, allocations, result });
       await withTimeout(
         this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }),
         timeout,
@@ -102,11 +138,7 @@ export class MessageDispatchService implements Dispatcher {
     await this.confirm(allocations, now + 2 * timeout);
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
-    return {
-      messageId: message.messageId,
-      createdAt: message.createdAt,
-      seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
-    };
+    return result;
   }
 
   /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */

@@ -1,0 +1,131 @@
+import { SwitchboardConfig } from '@app/config';
+import { DispatchCommand, InboxStore, MessageBus, MessageEnvelope, SeqAllocation, systemClock } from '@app/core';
+import { EmbeddedDatabase, SqliteInboxStore, SqliteSendDedupStore } from '@app/embedded';
+import { WireType } from '@app/protocol';
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PushRouter } from './push-router';
+import { MessageDispatchService } from './message-dispatch.service';
+
+/**
+ * Dispatch across a crash of its own process, on the embedded stores: a process that dies after the broker took a
+ * message but before the answer was stored is played by a dispatcher whose inbox never confirms (it hangs there).
+ */
+describe('MessageDispatchService: a retry after the first try died', () => {
+  const PUBLISH_TIMEOUT_MS = 40; // the claim lasts 3 × this
+  const config = { PUBLISH_TIMEOUT_MS, SEND_DEDUP_TTL_HOURS: 24 } as SwitchboardConfig;
+  let database: EmbeddedDatabase;
+  let inbox: SqliteInboxStore;
+  let dedup: SqliteSendDedupStore;
+  let published: MessageEnvelope[];
+  let pushed: string[];
+
+  const bus = (publish: (e: MessageEnvelope) => Promise<void>): MessageBus =>
+    ({ publish, subscribe: jest.fn(), ping: jest.fn(), close: jest.fn() }) as unknown as MessageBus;
+  const recordingBus = () => bus(async (envelope) => void published.push(envelope));
+  const router = { push: async (m: { messageId: string }) => void pushed.push(m.messageId) } as unknown as PushRouter;
+  const dispatcher = (messageBus: MessageBus, store: InboxStore = inbox) =>
+    new MessageDispatchService(config, store, messageBus, dedup, systemClock, router);
+  /** The first try's process: publishes, then never gets past confirming (it died there). */
+  const dying = () =>
+    dispatcher(
+      recordingBus(),
+      Object.assign(Object.create(inbox) as InboxStore, { confirm: () => new Promise<void>(() => undefined) }),
+    );
+  /** What the storage-worker's offline consumer does with a published envelope. */
+  const consume = (envelope: MessageEnvelope) =>
+    inbox.append(
+      envelope.recipients.map((r: SeqAllocation) => ({
+        ...r,
+        payload: JSON.stringify(envelope.message),
+        createdAt: Date.parse(envelope.message.createdAt),
+      })),
+    );
+  const send = (clientMsgId = 'c-1'): DispatchCommand => ({
+    type: WireType.FriendMessage,
+    senderId: 'alice',
+    recipientIds: ['bob', 'alice'],
+    conversationId: 'd:alice:bob',
+    receiverId: 'bob',
+    body: 'hello',
+    clientMsgId,
+    storeInHistory: true,
+  });
+  const bodiesFor = async (userId: string) =>
+    (await inbox.read(userId, 0, 100)).entries.map((e) => (e.payload ? JSON.parse(e.payload).messageId : null));
+
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => {
+    database = new EmbeddedDatabase(':memory:');
+    inbox = new SqliteInboxStore(database, { retentionMs: 3 * 24 * 3600_000 });
+    dedup = new SqliteSendDedupStore(database);
+    published = [];
+    pushed = [];
+  });
+  afterEach(() => database.close());
+
+  it('answers with the first answer, sending nothing new, when the first try was published and consumed', async () => {
+    void dying().dispatch(send());
+    await sleep(20);
+    expect(published).toHaveLength(1);
+    await consume(published[0]);
+    // while the first try's claim lasts, a retry is told to wait
+    await expect(dispatcher(recordingBus()).dispatch(send())).rejects.toMatchObject({ code: 'SEND_IN_PROGRESS' });
+    await sleep(3 * PUBLISH_TIMEOUT_MS + 20);
+
+    const retry = await dispatcher(recordingBus()).dispatch(send());
+    expect(retry).toEqual({
+      messageId: published[0].message.messageId,
+      createdAt: published[0].message.createdAt,
+      seqs: { bob: 1, alice: 1 },
+    });
+    expect(published).toHaveLength(1);
+    expect(await bodiesFor('bob')).toEqual([published[0].message.messageId]);
+    // pushed again, in case the first try died before its push; clients drop a seq they hold
+    expect(pushed).toEqual([published[0].message.messageId]);
+    // and every later retry gets that same answer
+    expect(await dispatcher(recordingBus()).dispatch(send())).toEqual(retry);
+  });
+
+  it('voids a first try that left no proof of publication and sends afresh: a late copy of it is never shown', async () => {
+    void dying().dispatch(send());
+    await sleep(3 * PUBLISH_TIMEOUT_MS + 20);
+    // no proof of publication yet, and no confirm: the retry cannot tell, so it voids it and sends afresh
+    const retry = await dispatcher(recordingBus()).dispatch(send());
+    expect(retry.messageId).not.toBe(published[0].message.messageId);
+    expect(published).toHaveLength(2);
+    // the first copy arrives at the consumer late: refused (burnt); only the retry's copy is ever shown
+    await consume(published[0]);
+    await consume(published[1]);
+    expect(await bodiesFor('bob')).toEqual([null, retry.messageId]);
+    expect(await bodiesFor('alice')).toEqual([null, retry.messageId]);
+  });
+
+  it('gives the key up when a publish fails, so that a retry sends at once', async () => {
+    const stuck = bus(() => new Promise<void>(() => undefined)); // never answers, and the timeout...
+    const first = dispatcher(stuck)
+      .dispatch(send())
+      .catch((e: unknown) => e);
+    // ...burns its seqs and gives the key up, so the retry need not wait for the claim to run out
+    expect(await first).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    const retry = await dispatcher(recordingBus()).dispatch(send());
+    expect(retry.seqs).toEqual({ bob: 2, alice: 2 });
+    await consume(published[0]);
+    expect(await bodiesFor('bob')).toEqual([null, retry.messageId]);
+  });
+
+  it('keeps the note when storing the answer fails after publishing, so the retry still gets the first answer', async () => {
+    const failingDedup = Object.assign(Object.create(dedup) as SqliteSendDedupStore, {
+      complete: async () => {
+        throw new Error('store down');
+      },
+    });
+    const first = new MessageDispatchService(config, inbox, recordingBus(), failingDedup, systemClock, router);
+    await expect(first.dispatch(send())).rejects.toThrow('store down');
+    await consume(published[0]);
+    await sleep(3 * PUBLISH_TIMEOUT_MS + 20);
+    const retry = await dispatcher(recordingBus()).dispatch(send());
+    expect(retry.messageId).toBe(published[0].message.messageId);
+    expect(published).toHaveLength(1);
+  });
+});

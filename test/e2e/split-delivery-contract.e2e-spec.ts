@@ -1,0 +1,189 @@
+import { directConversationId, PushMessage, WireType } from '@app/protocol';
+import { SwitchboardApiError, SwitchboardClient } from '@app/sdk';
+import { waitFor } from '@app/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SplitCluster } from './split-cluster';
+
+/**
+ * The delivery contract (DESIGN §4) while processes die mid-stream: senders stream messages, retrying a refused send
+ * with the same clientMsgId as a client would, while the storage-worker, message-dispatch and a push node are
+ * SIGKILLed and started again. Every message answered 201 must reach its recipient once, in the order it was
+ * accepted, and be in history once.
+ */
+describe('the delivery contract while processes die mid-stream', () => {
+  const PAIRS = 4;
+  let cluster: SplitCluster;
+  const clients: SwitchboardClient[] = [];
+  let n = 0;
+
+  beforeAll(async () => {
+    cluster = await SplitCluster.start({ env: { PUBLISH_TIMEOUT_MS: '2000' } });
+  }, 180_000);
+  afterAll(async () => {
+    clients.forEach((c) => c.disconnect());
+    await cluster?.stop();
+  }, 60_000);
+
+  interface Account {
+    client: SwitchboardClient;
+    username: string;
+  }
+
+  async function account(): Promise<Account> {
+    const client = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, ackDelayMs: 10, gapWaitMs: 100 });
+    const username = `contract${process.pid}_${++n}_${Date.now() % 100000}`;
+    await client.register(username, 'password-123');
+    await client.login(username, 'password-123');
+    clients.push(client);
+    return { client, username };
+  }
+
+  async function accountOn(nodeId: string): Promise<Account> {
+    for (let i = 0; i < 40; i++) {
+      const a = await account();
+      if (a.client.session!.node.id === nodeId) return a;
+    }
+    throw new Error(`no user landed on ${nodeId}`);
+  }
+
+  /** What the recipient's screen shows: friend messages, in the order the SDK hands them over. */
+  class Screen {
+    readonly shown: string[] = [];
+    /** seq and messageId of each, to tell a redelivery (same id) from a second message (a new id) if one shows twice */
+    readonly detail: string[] = [];
+    constructor(private account: Account) {
+      this.watch(account.client);
+    }
+
+    get client(): SwitchboardClient {
+      return this.account.client;
+    }
+
+    /** The node died: log in again (landing on a live node) and resume after what this device holds. */
+    async moveOff(deadNode: string): Promise<void> {
+      const old = this.account.client;
+      old.disconnect();
+      const client = new SwitchboardClient({
+        baseUrl: cluster.gatewayUrl,
+        lastSeq: old.lastSeq,
+        ackDelayMs: 10,
+        gapWaitMs: 100,
+      });
+      clients.push(client);
+      await waitFor(
+        async () => (await client.login(this.account.username, 'password-123')).node.id !== deadNode,
+        20_000,
+        'a login that avoids the dead node',
+      );
+      this.account = { ...this.account, client };
+      this.watch(client);
+      await client.connect();
+    }
+
+    private watch(client: SwitchboardClient): void {
+      client.on('message', (m: PushMessage) => {
+        if (m.type !== WireType.FriendMessage) return;
+        this.shown.push(m.body!);
+        this.detail.push(`${m.body} seq ${m.seq} id ${m.messageId} shown at ${Date.now() - t0} ms`);
+      });
+    }
+  }
+
+  let refused = 0;
+  // what happened when, printed if the contract is broken
+  const t0 = Date.now();
+  const events: string[] = [];
+  const mark = (what: string) => events.push(`${Date.now() - t0} ms: ${what}`);
+
+  /** Sends until stopped; a refused send is retried with the same clientMsgId until it is accepted. */
+  async function stream(sender: SwitchboardClient, to: string, tag: string, stop: () => boolean): Promise<string[]> {
+    const accepted: string[] = [];
+    for (let k = 0; !stop(); k++) {
+      const body = `${tag}-${k}`;
+      const until = Date.now() + 60_000;
+      for (;;) {
+        try {
+          await sender.sendToUser(to, body, body);
+          accepted.push(body);
+          break;
+        } catch (error) {
+          // 503 (an app or engine is down), 409 SEND_IN_PROGRESS (the first try's claim), or the gateway unreachable
+          const retryable = !(error instanceof SwitchboardApiError) || error.status === 503 || error.status === 409;
+          if (!retryable || Date.now() > until) throw error;
+          refused++;
+          mark(`${body} refused: ${error instanceof SwitchboardApiError ? error.body.code : String(error)}`);
+          await sleep(200);
+        }
+      }
+      await sleep(100);
+    }
+    return accepted;
+  }
+
+  it('loses nothing, shows nothing twice and keeps the order while storage-worker, dispatch and a push node die', async () => {
+    const [nodeA, nodeB] = cluster.nodeIds;
+    const pairs: { sender: Account; screen: Screen }[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      const sender = await account();
+      const recipient = await accountOn(i % 2 === 0 ? nodeA : nodeB);
+      const { id } = await sender.client.requestFriend(recipient.client.userId);
+      await recipient.client.acceptFriend(id);
+      await recipient.client.connect();
+      pairs.push({ sender, screen: new Screen(recipient) });
+    }
+
+    let stopped = false;
+    const streams = pairs.map((p, i) => stream(p.sender.client, p.screen.client.userId, `p${i}`, () => stopped));
+
+    await sleep(2000);
+    mark('storage-worker killed');
+    await cluster.stopApp('storage-worker', 'SIGKILL');
+    await sleep(3000);
+    await cluster.startApp('storage-worker');
+    await sleep(2000);
+    mark('dispatch killed');
+    await cluster.stopApp('message-dispatch', 'SIGKILL');
+    await sleep(2000);
+    await cluster.startApp('message-dispatch');
+    mark('dispatch back');
+    await sleep(2000);
+    mark('node killed');
+    await cluster.stopApp('netty-node-2', 'SIGKILL');
+    await Promise.all(pairs.filter((_, i) => i % 2 === 1).map((p) => p.screen.moveOff(nodeB)));
+    await sleep(3000);
+    stopped = true;
+    const accepted = await Promise.all(streams);
+    // the kills were felt: some sends were refused and retried
+    expect(refused).toBeGreaterThan(0);
+
+    for (const [i, { screen }] of pairs.entries()) {
+      expect(accepted[i].length).toBeGreaterThan(10);
+      await waitFor(() => screen.shown.length >= accepted[i].length, 60_000, `pair ${i} receives everything`);
+      await sleep(500); // anything extra (a duplicate) would arrive now
+      const twice = screen.detail.filter((d) => screen.shown.filter((b) => b === d.split(' ')[0]).length > 1);
+      try {
+        expect({ pair: i, shown: screen.shown, twice }).toEqual({ pair: i, shown: accepted[i], twice: [] });
+      } catch (error) {
+        (error as Error).message += `\n\ntimeline:\n${events.join('\n')}`;
+        throw error;
+      }
+    }
+    // history holds each accepted message once, in order (newest first)
+    for (const [i, { sender, screen }] of pairs.entries()) {
+      const conversationId = directConversationId(sender.client.userId, screen.client.userId);
+      const history = async () => {
+        const bodies: string[] = [];
+        for (let before: string | undefined, first = true; first || before; first = false) {
+          const page = await sender.client.history(conversationId, { before, limit: 100 });
+          bodies.push(...page.items.map((m) => m.body!));
+          before = page.nextBefore;
+        }
+        return bodies;
+      };
+      const expected = [...accepted[i]].reverse();
+      await waitFor(async () => (await history()).length >= expected.length, 60_000, `pair ${i} history indexed`);
+      expect({ pair: i, history: await history() }).toEqual({ pair: i, history: expected });
+    }
+    await cluster.startApp('netty-node-2');
+  }, 240_000);
+});
