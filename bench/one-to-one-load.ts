@@ -45,6 +45,7 @@ export async function sendAndAwaitPush(
   pairs: Pair[],
   total: number,
   concurrency: number,
+  run = 'bench',
 ): Promise<{ accepted: number[]; pushed: number[] }> {
   const waiting = new Map<string, (at: number) => void>();
   for (const { receiver } of pairs) {
@@ -56,10 +57,10 @@ export async function sendAndAwaitPush(
   const pushed: number[] = [];
   await runConcurrent(total, concurrency, async (i) => {
     const { sender, receiver } = pairs[i % pairs.length];
-    const body = `bench ${i}`;
+    const body = `${run} ${i}`;
     const arrived = new Promise<number>((resolve) => waiting.set(body, resolve));
     const start = performance.now();
-    await sender.sendToUser(receiver.userId, body, `b-${i}`);
+    await sender.sendToUser(receiver.userId, body, `${run}-${i}`);
     accepted.push(performance.now() - start);
     pushed.push((await arrived) - start);
     waiting.delete(body);
