@@ -41,15 +41,18 @@ export class CpuMeter {
       ]),
     );
   }
+}
 
-  total(snapshot: Map<number, number>): number {
-    return Object.values(this.since(snapshot)).reduce((a, b) => a + b, 0);
-  }
+/** The sum of a CPU breakdown. */
+export function totalOf(used: Record<string, number>): number {
+  return Object.values(used).reduce((a, b) => a + b, 0);
 }
 
 /** The engines' processes on this machine: Elasticsearch and RocketMQ (scripts/infra pid files), Redis, PostgreSQL. */
 export function enginePids(): Record<string, number[]> {
-  const run = join(process.env.SWITCHBOARD_INFRA_HOME ?? join(homedir(), '.cache/switchboard-infra'), 'run');
+  // scripts/infra/lib.sh's layout: pid files under the state dir, which defaults to the cache dir
+  const home = process.env.SWITCHBOARD_INFRA_HOME ?? join(homedir(), '.cache/switchboard-infra');
+  const run = join(process.env.SWITCHBOARD_INFRA_STATE ?? home, 'run');
   const pidFile = (f: string) => (existsSync(join(run, f)) ? [Number(readFileSync(join(run, f), 'utf8').trim())] : []);
   const pgrep = (name: string) => {
     try {
@@ -176,6 +179,5 @@ export async function idleCpuLine(meter: CpuMeter, ms = 5000): Promise<string> {
   const snapshot = meter.start();
   await new Promise((r) => setTimeout(r, ms));
   const used = meter.since(snapshot);
-  const total = Object.values(used).reduce((a, b) => a + b, 0);
-  return `idle cluster CPU ${((total * 1000) / (ms / 1000)).toFixed(0)} ms/s (${cpuBreakdown(used, ms / 1000)})`;
+  return `idle cluster CPU ${((totalOf(used) * 1000) / (ms / 1000)).toFixed(0)} ms/s (${cpuBreakdown(used, ms / 1000)})`;
 }

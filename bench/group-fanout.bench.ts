@@ -16,7 +16,7 @@ import * as jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { SplitCluster } from '../test/e2e/split-cluster';
-import { clusterCpuMeter, cpuBreakdown, idleCpuLine, percentile } from './bench-support';
+import { clusterCpuMeter, cpuBreakdown, idleCpuLine, percentile, totalOf } from './bench-support';
 
 const GROUP_SIZE = Number(process.env.GROUP_SIZE ?? 5000);
 const ONLINE = Number(process.env.ONLINE ?? 500);
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
       const inboxDone = performance.now();
       const byGroup = meter.since(cpu0);
-      const used = Object.values(byGroup).reduce((a, b) => a + b, 0);
+      const used = totalOf(byGroup);
       const sorted = latencies.sort((a, b) => a - b);
       const recipients = target === groupId ? GROUP_SIZE : 2;
       console.log(

@@ -1,6 +1,6 @@
 import { WireType } from '@app/protocol';
 import { SwitchboardClient } from '@app/sdk';
-import { cpuBreakdown, percentile, runConcurrent } from './bench-support';
+import { cpuBreakdown, percentile, runConcurrent, totalOf } from './bench-support';
 
 export interface Pair {
   sender: SwitchboardClient;
@@ -78,7 +78,7 @@ export function report(
 ): void {
   const sorted = [...latencies].sort((a, b) => a - b);
   const f = (n: number) => n.toFixed(1);
-  const total = Object.values(cpuSeconds).reduce((a, b) => a + b, 0);
+  const total = totalOf(cpuSeconds);
   const parts = Object.keys(cpuSeconds).length > 1 ? ` (${cpuBreakdown(cpuSeconds, count)})` : '';
   console.log(
     `${name.padEnd(24)} ${String(count).padStart(6)} ops ${f((count / wallMs) * 1000).padStart(8)} ops/s  ` +

@@ -1,7 +1,6 @@
-import { freePort } from '@app/testing';
+import { freePort, isPortFree } from '@app/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,19 +8,11 @@ import { promisify } from 'node:util';
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 
-async function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 /** A broker port whose neighbours are free too: the broker also opens port − 2 and port + 1. */
 async function brokerPort(): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (port > 1024 && port < 65534 && (await bindable(port - 2)) && (await bindable(port + 1))) return port;
+    if (port > 1024 && port < 65534 && (await isPortFree(port - 2)) && (await isPortFree(port + 1))) return port;
   }
 }
 

@@ -1,4 +1,6 @@
-import { claimRedisTestDatabase, createPostgresTestDatabase, freePort } from '@app/testing';
+import { PushMessage, WireType } from '@app/protocol';
+import { SwitchboardClient } from '@app/sdk';
+import { claimRedisTestDatabase, createPostgresTestDatabase, freePort, waitFor } from '@app/testing';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -35,12 +37,35 @@ export async function runAppToExit(
   return { code, output };
 }
 
+/** A registered, logged-in user of a cluster; the client is disconnected when the cluster stops. */
+export type TestUser = SwitchboardClient & { username: string; password: string };
+
+/** Every message the client hands over from now on, in order. */
+export function collectMessages(client: SwitchboardClient): PushMessage[] {
+  const seen: PushMessage[] = [];
+  client.on('message', (m) => seen.push(m));
+  return seen;
+}
+
+/** `a` asks, `b` accepts: they are friends and may message each other. */
+export async function befriend(a: SwitchboardClient, b: SwitchboardClient): Promise<void> {
+  const { id } = await a.requestFriend(b.userId);
+  await b.acceptFriend(id);
+}
+
+/** The bodies of the 1:1 messages among `messages`. */
+export function chatBodies(messages: PushMessage[]): (string | undefined)[] {
+  return messages.filter((m) => m.type === WireType.FriendMessage).map((m) => m.body);
+}
+
 /**
  * The split as separate processes on the real engines (PostgreSQL, Redis, RocketMQ, Elasticsearch), isolated from
  * anything else on the machine: its own database, Redis DB, topic, consumer groups and index. Needs `npm run build`.
  */
 export class SplitCluster {
   readonly processes = new Map<AppName, ChildProcess>();
+  private readonly clients: SwitchboardClient[] = [];
+  private users = 0;
   private constructor(
     readonly apps: Partial<Record<AppName, AppSpec>> & Record<Exclude<AppName, 'gateway-2'>, AppSpec>,
     readonly nodeIds: [string, string],
@@ -219,8 +244,58 @@ export class SplitCluster {
     this.processes.delete(name);
   }
 
+  /** A new user, registered and logged in through the gateway (not connected). */
+  async user(prefix = 'split'): Promise<TestUser> {
+    const client = this.client({
+      username: `${prefix}${process.pid}_${++this.users}_${Date.now() % 100000}`,
+      password: 'password-123',
+    });
+    await client.register(client.username, client.password);
+    await client.login(client.username, client.password);
+    return client;
+  }
+
+  /** A new user whose place on the hash ring is the given node. */
+  async userOn(nodeId: string, prefix?: string): Promise<TestUser> {
+    for (let i = 0; i < 40; i++) {
+      const user = await this.user(prefix);
+      if (user.session!.node.id === nodeId) return user;
+    }
+    throw new Error(`no user landed on ${nodeId}`);
+  }
+
+  /**
+   * What a client does when its push node died: a fresh device of the same user that resumes after what the old one
+   * held, logged in again until it lands on another node (not connected).
+   */
+  async moveOff(user: TestUser, deadNode: string): Promise<TestUser> {
+    user.disconnect();
+    const again = this.device(user, user.lastSeq);
+    await waitFor(
+      async () => (await again.login(again.username, again.password)).node.id !== deadNode,
+      20_000,
+      'a login that avoids the dead node',
+    );
+    return again;
+  }
+
   async stop(): Promise<void> {
+    this.clients.forEach((c) => c.disconnect());
     await Promise.all([...this.processes.keys()].map((name) => this.stopApp(name)));
     await this.cleanup();
+  }
+
+  /** Another device of the user, resuming after `lastSeq` (not logged in). */
+  device(user: TestUser, lastSeq?: number): TestUser {
+    return this.client({ username: user.username, password: user.password }, lastSeq);
+  }
+
+  private client(account: { username: string; password: string }, lastSeq?: number): TestUser {
+    const client = Object.assign(
+      new SwitchboardClient({ baseUrl: this.gatewayUrl, lastSeq, ackDelayMs: 10, gapWaitMs: 100 }),
+      account,
+    );
+    this.clients.push(client);
+    return client;
   }
 }

@@ -2,7 +2,7 @@ import { directConversationId, PushMessage, WireType } from '@app/protocol';
 import { SwitchboardApiError, SwitchboardClient } from '@app/sdk';
 import { waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SplitCluster } from './split-cluster';
+import { befriend, SplitCluster, TestUser } from './split-cluster';
 
 /**
  * The delivery contract (DESIGN §4) while processes die mid-stream: senders stream messages, retrying a refused send
@@ -13,74 +13,33 @@ import { SplitCluster } from './split-cluster';
 describe('the delivery contract while processes die mid-stream', () => {
   const PAIRS = 4;
   let cluster: SplitCluster;
-  const clients: SwitchboardClient[] = [];
-  let n = 0;
 
   beforeAll(async () => {
     cluster = await SplitCluster.start({ env: { PUBLISH_TIMEOUT_MS: '2000' } });
   }, 180_000);
-  afterAll(async () => {
-    clients.forEach((c) => c.disconnect());
-    await cluster?.stop();
-  }, 60_000);
-
-  interface Account {
-    client: SwitchboardClient;
-    username: string;
-  }
-
-  async function account(): Promise<Account> {
-    const client = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, ackDelayMs: 10, gapWaitMs: 100 });
-    const username = `contract${process.pid}_${++n}_${Date.now() % 100000}`;
-    await client.register(username, 'password-123');
-    await client.login(username, 'password-123');
-    clients.push(client);
-    return { client, username };
-  }
-
-  async function accountOn(nodeId: string): Promise<Account> {
-    for (let i = 0; i < 40; i++) {
-      const a = await account();
-      if (a.client.session!.node.id === nodeId) return a;
-    }
-    throw new Error(`no user landed on ${nodeId}`);
-  }
+  afterAll(() => cluster?.stop(), 60_000);
 
   /** What the recipient's screen shows: friend messages, in the order the SDK hands them over. */
   class Screen {
     readonly shown: string[] = [];
     /** seq and messageId of each, to tell a redelivery (same id) from a second message (a new id) if one shows twice */
     readonly detail: string[] = [];
-    constructor(private account: Account) {
-      this.watch(account.client);
+    constructor(private device: TestUser) {
+      this.watch(device);
     }
 
-    get client(): SwitchboardClient {
-      return this.account.client;
+    get client(): TestUser {
+      return this.device;
     }
 
     /** The node died: log in again (landing on a live node) and resume after what this device holds. */
     async moveOff(deadNode: string): Promise<void> {
-      const old = this.account.client;
-      old.disconnect();
-      const client = new SwitchboardClient({
-        baseUrl: cluster.gatewayUrl,
-        lastSeq: old.lastSeq,
-        ackDelayMs: 10,
-        gapWaitMs: 100,
-      });
-      clients.push(client);
-      await waitFor(
-        async () => (await client.login(this.account.username, 'password-123')).node.id !== deadNode,
-        20_000,
-        'a login that avoids the dead node',
-      );
-      this.account = { ...this.account, client };
-      this.watch(client);
-      await client.connect();
+      this.device = await cluster.moveOff(this.device, deadNode);
+      this.watch(this.device);
+      await this.device.connect();
     }
 
-    private watch(client: SwitchboardClient): void {
+    private watch(client: TestUser): void {
       client.on('message', (m: PushMessage) => {
         if (m.type !== WireType.FriendMessage) return;
         this.shown.push(m.body!);
@@ -122,18 +81,17 @@ describe('the delivery contract while processes die mid-stream', () => {
 
   it('loses nothing, shows nothing twice and keeps the order while storage-worker, dispatch and a push node die', async () => {
     const [nodeA, nodeB] = cluster.nodeIds;
-    const pairs: { sender: Account; screen: Screen }[] = [];
+    const pairs: { sender: TestUser; screen: Screen }[] = [];
     for (let i = 0; i < PAIRS; i++) {
-      const sender = await account();
-      const recipient = await accountOn(i % 2 === 0 ? nodeA : nodeB);
-      const { id } = await sender.client.requestFriend(recipient.client.userId);
-      await recipient.client.acceptFriend(id);
-      await recipient.client.connect();
+      const sender = await cluster.user('contract');
+      const recipient = await cluster.userOn(i % 2 === 0 ? nodeA : nodeB, 'contract');
+      await befriend(sender, recipient);
+      await recipient.connect();
       pairs.push({ sender, screen: new Screen(recipient) });
     }
 
     let stopped = false;
-    const streams = pairs.map((p, i) => stream(p.sender.client, p.screen.client.userId, `p${i}`, () => stopped));
+    const streams = pairs.map((p, i) => stream(p.sender, p.screen.client.userId, `p${i}`, () => stopped));
 
     await sleep(2000);
     mark('storage-worker killed');
@@ -170,11 +128,11 @@ describe('the delivery contract while processes die mid-stream', () => {
     }
     // history holds each accepted message once, in order (newest first)
     for (const [i, { sender, screen }] of pairs.entries()) {
-      const conversationId = directConversationId(sender.client.userId, screen.client.userId);
+      const conversationId = directConversationId(sender.userId, screen.client.userId);
       const history = async () => {
         const bodies: string[] = [];
         for (let before: string | undefined, first = true; first || before; first = false) {
-          const page = await sender.client.history(conversationId, { before, limit: 100 });
+          const page = await sender.history(conversationId, { before, limit: 100 });
           bodies.push(...page.items.map((m) => m.body!));
           before = page.nextBefore;
         }

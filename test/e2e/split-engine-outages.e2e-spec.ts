@@ -1,8 +1,7 @@
-import { PushMessage, WireType } from '@app/protocol';
-import { SwitchboardApiError, SwitchboardClient } from '@app/sdk';
+import { SwitchboardApiError } from '@app/sdk';
 import { TcpFaultProxy, waitFor } from '@app/testing';
 import { DedicatedRocketMq } from './dedicated-rocketmq';
-import { SplitCluster } from './split-cluster';
+import { befriend, chatBodies, collectMessages, SplitCluster, TestUser } from './split-cluster';
 
 /**
  * The split when PostgreSQL, RocketMQ or Elasticsearch goes away while it runs: 503s on the send path, never a 201 for
@@ -15,8 +14,6 @@ describe('the split when an engine goes away while running', () => {
   let postgres: TcpFaultProxy;
   let rocketmq: DedicatedRocketMq;
   let elasticsearch: TcpFaultProxy;
-  const clients: SwitchboardClient[] = [];
-  let n = 0;
 
   beforeAll(async () => {
     [postgres, elasticsearch, rocketmq] = await Promise.all([
@@ -37,7 +34,6 @@ describe('the split when an engine goes away while running', () => {
   }, 180_000);
 
   afterAll(async () => {
-    clients.forEach((c) => c.disconnect());
     await cluster?.stop();
     await Promise.all([postgres?.stop(), elasticsearch?.stop(), rocketmq?.stop()]);
   }, 60_000);
@@ -46,28 +42,12 @@ describe('the split when an engine goes away while running', () => {
     return process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
   }
 
-  async function pair(): Promise<[SwitchboardClient, SwitchboardClient]> {
-    const made: SwitchboardClient[] = [];
-    for (let i = 0; i < 2; i++) {
-      const client = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, ackDelayMs: 10, gapWaitMs: 100 });
-      const username = `outage${process.pid}_${++n}_${Date.now() % 100000}`;
-      await client.register(username, 'password-123');
-      await client.login(username, 'password-123');
-      clients.push(client);
-      made.push(client);
-    }
-    const [alice, bob] = made;
-    const { id } = await alice.requestFriend(bob.userId);
-    await bob.acceptFriend(id);
+  async function pair(): Promise<[TestUser, TestUser]> {
+    const [alice, bob] = [await cluster.user('outage'), await cluster.user('outage')];
+    await befriend(alice, bob);
     return [alice, bob];
   }
 
-  const chat = (seen: PushMessage[]) => seen.filter((m) => m.type === WireType.FriendMessage).map((m) => m.body);
-  const collect = (client: SwitchboardClient) => {
-    const seen: PushMessage[] = [];
-    client.on('message', (m) => seen.push(m));
-    return seen;
-  };
   const unavailable = { status: 503, body: { statusCode: 503, code: 'DEPENDENCY_UNAVAILABLE' } };
 
   /** /health is 503 in the one error format, naming the dependency that is down. */
@@ -104,10 +84,10 @@ describe('the split when an engine goes away while running', () => {
 
   it('RocketMQ: every send answers 503 — never 201 — while the broker is down; sends and storage recover by themselves', async () => {
     const [alice, bob] = await pair();
-    const seen = collect(bob);
+    const seen = collectMessages(bob);
     await bob.connect();
     await alice.sendToUser(bob.userId, 'before');
-    await waitFor(() => chat(seen).includes('before'), 10_000, 'before');
+    await waitFor(() => chatBodies(seen).includes('before'), 10_000, 'before');
 
     await rocketmq.kill();
     for (let i = 0; i < 3; i++) {
@@ -116,9 +96,9 @@ describe('the split when an engine goes away while running', () => {
     await rocketmq.up();
 
     const after = await eventually(() => alice.sendToUser(bob.userId, 'after', 'mq-after'), 'a send succeeds again');
-    await waitFor(() => chat(seen).includes('after'), 15_000, 'after delivered');
+    await waitFor(() => chatBodies(seen).includes('after'), 15_000, 'after delivered');
     // the refused sends never show up anywhere: their seqs were burnt, and the client moved past them
-    expect(chat(seen)).toEqual(['before', 'after']);
+    expect(chatBodies(seen)).toEqual(['before', 'after']);
     // the push of 'after' and the resync over the burnt seqs may both carry it: shown once all the same
     expect(new Set(seen.map((m) => m.seq)).size).toBe(seen.length);
     // a refused clientMsgId is free again: the retry is a new message, not the 503 replayed
@@ -141,12 +121,12 @@ describe('the split when an engine goes away while running', () => {
 
   it('Elasticsearch: sends still succeed, history and search answer 503, and what was sent meanwhile is indexed when it returns', async () => {
     const [alice, bob] = await pair();
-    const seen = collect(bob);
+    const seen = collectMessages(bob);
     await bob.connect();
 
     await elasticsearch.cut();
     const sent = await alice.sendToUser(bob.userId, 'quince while the index is down');
-    await waitFor(() => chat(seen).includes('quince while the index is down'), 10_000, 'live despite the outage');
+    await waitFor(() => chatBodies(seen).includes('quince while the index is down'), 10_000, 'live despite the outage');
     await expect(bob.history(sent.conversationId)).rejects.toMatchObject(unavailable);
     await expect(bob.search('quince')).rejects.toMatchObject(unavailable);
     await expectHealthDown('elasticsearch');

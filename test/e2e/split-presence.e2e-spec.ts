@@ -1,5 +1,4 @@
 import { PresenceEvent, WireType } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
 import { waitFor } from '@app/testing';
 import { SplitCluster } from './split-cluster';
 
@@ -9,30 +8,18 @@ import { SplitCluster } from './split-cluster';
  */
 describe('presence on the split', () => {
   let cluster: SplitCluster;
-  const clients: SwitchboardClient[] = [];
-  let n = 0;
 
   beforeAll(async () => {
     cluster = await SplitCluster.start({ gateways: 2 });
   }, 180_000);
-  afterAll(async () => {
-    clients.forEach((c) => c.disconnect());
-    await cluster?.stop();
-  }, 60_000);
-
-  async function user(): Promise<SwitchboardClient> {
-    const client = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, ackDelayMs: 10, gapWaitMs: 100 });
-    const username = `splitpres${process.pid}_${++n}_${Date.now() % 100000}`;
-    await client.register(username, 'password-123');
-    await client.login(username, 'password-123');
-    clients.push(client);
-    return client;
-  }
+  afterAll(() => cluster?.stop(), 60_000);
 
   it('pushes 213 online/offline across nodes, once, and lists last seen', async () => {
-    const alice = await user();
-    let bob = await user();
-    for (let i = 0; i < 40 && bob.session!.node.id === alice.session!.node.id; i++) bob = await user();
+    const alice = await cluster.user('splitpres');
+    const bob = await cluster.userOn(
+      cluster.nodeIds.find((id) => id !== alice.session!.node.id)!,
+      'splitpres',
+    );
     expect(bob.session!.node.id).not.toBe(alice.session!.node.id);
     const { id } = await alice.requestFriend(bob.userId);
     await bob.acceptFriend(id);

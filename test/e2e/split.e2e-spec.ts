@@ -1,7 +1,7 @@
 import { PushMessage, WireType } from '@app/protocol';
 import { SwitchboardClient } from '@app/sdk';
 import { waitFor } from '@app/testing';
-import { SplitCluster } from './split-cluster';
+import { befriend, chatBodies, collectMessages, SplitCluster } from './split-cluster';
 
 /**
  * The split end to end (DESIGN §8): gateway, two push nodes, message-dispatch and storage-worker as separate
@@ -11,63 +11,25 @@ const ADMIN = 'admin-token-for-the-split-e2e-0123456789';
 
 describe('the split on real engines', () => {
   let cluster: SplitCluster;
-  const clients: SwitchboardClient[] = [];
-  let n = 0;
 
   beforeAll(async () => {
     cluster = await SplitCluster.start({ env: { ADMIN_TOKEN: ADMIN } });
   }, 180_000);
-  afterAll(async () => {
-    clients.forEach((c) => c.disconnect());
-    await cluster?.stop();
-  }, 60_000);
+  afterAll(() => cluster?.stop(), 60_000);
 
-  async function user(): Promise<SwitchboardClient & { password: string; username: string }> {
-    const client = Object.assign(
-      new SwitchboardClient({ baseUrl: cluster.gatewayUrl, ackDelayMs: 10, gapWaitMs: 100 }),
-      {
-        username: `split${process.pid}_${++n}_${Date.now() % 100000}`,
-        password: 'password-123',
-      },
-    );
-    await client.register(client.username, client.password);
-    await client.login(client.username, client.password);
-    clients.push(client);
-    return client;
-  }
-
-  /** A fresh user whose hash lands on the given node. */
-  async function userOn(nodeId: string) {
-    for (let i = 0; i < 40; i++) {
-      const u = await user();
-      if (u.session!.node.id === nodeId) return u;
-    }
-    throw new Error(`no user landed on ${nodeId}`);
-  }
-
-  async function friends(a: SwitchboardClient, b: SwitchboardClient) {
-    const { id } = await a.requestFriend(b.userId);
-    await b.acceptFriend(id);
-  }
-
-  const chat = (messages: PushMessage[]) =>
-    messages.filter((m) => m.type === WireType.FriendMessage).map((m) => m.body);
-  const collect = (c: SwitchboardClient) => {
-    const seen: PushMessage[] = [];
-    c.on('message', (m) => seen.push(m));
-    return seen;
-  };
+  const user = () => cluster.user();
+  const userOn = (nodeId: string) => cluster.userOn(nodeId);
 
   it('lets users on different push nodes chat live, in order, and finds it in history and search', async () => {
     const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(cluster.nodeIds[1])];
     expect(alice.session!.node.url).not.toBe(bob.session!.node.url);
-    await friends(alice, bob);
-    const seen = collect(bob);
+    await befriend(alice, bob);
+    const seen = collectMessages(bob);
     await bob.connect();
     const word = `quokka${Date.now()}`;
     for (let i = 0; i < 10; i++) await alice.sendToUser(bob.userId, `${word} ${i}`);
-    await waitFor(() => chat(seen).length === 10, 10_000, 'bob receives 10');
-    expect(chat(seen)).toEqual(Array.from({ length: 10 }, (_, i) => `${word} ${i}`));
+    await waitFor(() => chatBodies(seen).length === 10, 10_000, 'bob receives 10');
+    expect(chatBodies(seen)).toEqual(Array.from({ length: 10 }, (_, i) => `${word} ${i}`));
     const conversationId = seen.find((m) => m.type === WireType.FriendMessage)!.conversationId!;
     await waitFor(async () => (await alice.history(conversationId)).items.length === 10, 15_000, 'history indexed');
     await waitFor(async () => (await bob.search(word)).length === 10, 15_000, 'search finds them');
@@ -82,7 +44,7 @@ describe('the split on real engines', () => {
     ];
     const group = await owner.createGroup('split group');
     for (const member of [onA, onB, offline]) await owner.invite(group.id, member.userId);
-    const [seenA, seenB] = [collect(onA), collect(onB)];
+    const [seenA, seenB] = [collectMessages(onA), collectMessages(onB)];
     await Promise.all([onA.connect(), onB.connect()]);
     for (let i = 0; i < 5; i++) await owner.sendToGroup(group.id, `to all ${i}`);
     const groupBodies = (messages: PushMessage[]) =>
@@ -95,7 +57,7 @@ describe('the split on real engines', () => {
     );
     expect(groupBodies(seenA)).toEqual(expected);
     expect(groupBodies(seenB)).toEqual(expected);
-    const seenOffline = collect(offline);
+    const seenOffline = collectMessages(offline);
     await offline.connect();
     await waitFor(() => groupBodies(seenOffline).length === 5, 15_000, 'offline member replays');
     expect(groupBodies(seenOffline)).toEqual(expected);
@@ -108,8 +70,8 @@ describe('the split on real engines', () => {
 
   it('recalls, reports reads, relays typing and broadcasts notices across nodes', async () => {
     const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(cluster.nodeIds[1])];
-    await friends(alice, bob);
-    const [atAlice, atBob] = [collect(alice), collect(bob)];
+    await befriend(alice, bob);
+    const [atAlice, atBob] = [collectMessages(alice), collectMessages(bob)];
     const typing: unknown[] = [];
     const notices: unknown[] = [];
     bob.on('typing', (e) => typing.push(e));
@@ -117,7 +79,7 @@ describe('the split on real engines', () => {
     await Promise.all([alice.connect(), bob.connect()]);
 
     const sent = await alice.sendToUser(bob.userId, 'oops, wrong chat');
-    await waitFor(() => chat(atBob).includes('oops, wrong chat'), 10_000);
+    await waitFor(() => chatBodies(atBob).includes('oops, wrong chat'), 10_000);
     await waitFor(async () => (await alice.history(sent.conversationId)).items.length === 1, 15_000, 'indexed');
     await alice.recall(sent.messageId);
     await waitFor(
@@ -190,22 +152,22 @@ describe('the split on real engines', () => {
 
   it('replays what an offline user missed when they reconnect', async () => {
     const [alice, bob] = [await user(), await user()];
-    await friends(alice, bob);
+    await befriend(alice, bob);
     for (let i = 0; i < 5; i++) await alice.sendToUser(bob.userId, `while away ${i}`);
-    const seen = collect(bob);
+    const seen = collectMessages(bob);
     await bob.connect();
-    await waitFor(() => chat(seen).length === 5, 15_000, 'replay');
-    expect(chat(seen)).toEqual(Array.from({ length: 5 }, (_, i) => `while away ${i}`));
+    await waitFor(() => chatBodies(seen).length === 5, 15_000, 'replay');
+    expect(chatBodies(seen)).toEqual(Array.from({ length: 5 }, (_, i) => `while away ${i}`));
   });
 
   it('loses nothing when a push node is SIGKILLed: its users log in again, land on the other node, and the inbox replays', async () => {
     const victim = cluster.nodeIds[1];
     const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(victim)];
-    await friends(alice, bob);
-    const before = collect(bob);
+    await befriend(alice, bob);
+    const before = collectMessages(bob);
     await bob.connect();
     await alice.sendToUser(bob.userId, 'before the crash');
-    await waitFor(() => chat(before).includes('before the crash'), 10_000);
+    await waitFor(() => chatBodies(before).includes('before the crash'), 10_000);
     const lastSeq = bob.lastSeq;
     await waitFor(async () => (await bob.inbox(0)).watermark >= lastSeq, 5000, 'ack stored');
 
@@ -214,18 +176,11 @@ describe('the split on real engines', () => {
     for (let i = 0; i < 5; i++) sent.push(await alice.sendToUser(bob.userId, `during the outage ${i}`));
     expect(sent.every((s) => s.messageId)).toBe(true);
 
-    bob.disconnect();
-    const again = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, lastSeq, ackDelayMs: 10, gapWaitMs: 100 });
-    clients.push(again);
-    await waitFor(
-      async () => (await again.login(bob.username, bob.password)).node.id !== victim,
-      15_000,
-      'the dead node leaves the ring',
-    );
-    const after = collect(again);
+    const again = await cluster.moveOff(bob, victim);
+    const after = collectMessages(again);
     await again.connect();
-    await waitFor(() => chat(after).length === 5, 15_000, 'replay on the surviving node');
-    expect(chat(after)).toEqual(Array.from({ length: 5 }, (_, i) => `during the outage ${i}`));
+    await waitFor(() => chatBodies(after).length === 5, 15_000, 'replay on the surviving node');
+    expect(chatBodies(after)).toEqual(Array.from({ length: 5 }, (_, i) => `during the outage ${i}`));
     expect(again.duplicatesDropped).toBe(0);
     await cluster.startApp('netty-node-2');
   }, 90_000);
@@ -233,13 +188,13 @@ describe('the split on real engines', () => {
   it('drains a push node on SIGTERM: it leaves the ring at once, tells its clients, and exits; nothing is lost', async () => {
     const draining = cluster.nodeIds[1];
     const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(draining)];
-    await friends(alice, bob);
+    await befriend(alice, bob);
     const errors: string[] = [];
     bob.on('pushError', (e) => errors.push(e.code));
-    const before = collect(bob);
+    const before = collectMessages(bob);
     await bob.connect();
     await alice.sendToUser(bob.userId, 'before the drain');
-    await waitFor(() => chat(before).includes('before the drain'), 10_000);
+    await waitFor(() => chatBodies(before).includes('before the drain'), 10_000);
     const lastSeq = bob.lastSeq;
     await waitFor(async () => (await bob.inbox(0)).watermark >= lastSeq, 5000, 'ack stored');
 
@@ -250,20 +205,19 @@ describe('the split on real engines', () => {
     // well inside DRAIN_TIMEOUT_MS (2 s here) + shutdown, and far from the 15 s after which stopApp would SIGKILL
     expect(Date.now() - stopping).toBeLessThan(10_000);
     // the node left the ring before it went: the next login lands on the live node without waiting for NODE_TTL_MS
-    const again = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, lastSeq, ackDelayMs: 10, gapWaitMs: 100 });
-    clients.push(again);
+    const again = cluster.device(bob, lastSeq);
     expect((await again.login(bob.username, bob.password)).node.id).toBe(cluster.nodeIds[0]);
     await alice.sendToUser(bob.userId, 'after the drain');
-    const after = collect(again);
+    const after = collectMessages(again);
     await again.connect();
-    await waitFor(() => chat(after).includes('after the drain'), 15_000, 'delivered on the live node');
-    expect(chat(after)).toEqual(['after the drain']);
+    await waitFor(() => chatBodies(after).includes('after the drain'), 15_000, 'delivered on the live node');
+    expect(chatBodies(after)).toEqual(['after the drain']);
     await cluster.startApp('netty-node-2');
   }, 90_000);
 
   it('stores a message sent while the storage-worker is down once it comes back', async () => {
     const [alice, bob] = [await user(), await user()];
-    await friends(alice, bob);
+    await befriend(alice, bob);
     await cluster.stopApp('storage-worker', 'SIGKILL');
     const sent = await alice.sendToUser(bob.userId, 'sent while the worker was down');
     const page = await bob.inbox(0);
@@ -283,7 +237,7 @@ describe('the split on real engines', () => {
 
   it('answers 503, never 201, while message-dispatch is down, and recovers when it returns', async () => {
     const [alice, bob] = [await user(), await user()];
-    await friends(alice, bob);
+    await befriend(alice, bob);
     await cluster.stopApp('message-dispatch', 'SIGKILL');
     await expect(alice.sendToUser(bob.userId, 'nobody home', 'outage-1')).rejects.toMatchObject({
       status: 503,

@@ -69,17 +69,18 @@ export class SqliteInboxStore implements InboxStore {
   async settle(allocations: SeqAllocation[]): Promise<'published' | 'void'> {
     const now = Date.now();
     return this.database.db.transaction(() => {
+      const pending = allocations.map(
+        (a) => this.st.pendingOne.get(a.userId, a.seq) as { confirmed: number } | undefined,
+      );
       // any seq written or confirmed proves the message was published
       const published = allocations.some(
-        (a) =>
-          this.st.written.get(a.userId, a.seq) !== undefined ||
-          (this.st.pendingOne.get(a.userId, a.seq) as { confirmed: number } | undefined)?.confirmed === 1,
+        (a, i) => pending[i]?.confirmed === 1 || this.st.written.get(a.userId, a.seq) !== undefined,
       );
-      for (const a of allocations) {
-        if (this.st.pendingOne.get(a.userId, a.seq) === undefined) continue;
+      allocations.forEach((a, i) => {
+        if (!pending[i]) return;
         if (published) this.st.confirm.run(now + this.options.retentionMs, a.userId, a.seq);
         else this.burnOne(a.userId, a.seq, now);
-      }
+      });
       return published ? 'published' : 'void';
     })();
   }

@@ -80,12 +80,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   async handleConnection(socket: PushSocket): Promise<void> {
-    if (this.draining)
-      return this.refuse(
-        socket,
-        PushErrorCode.NodeDraining,
-        'this node is shutting down: log in again to get a live node',
-      );
+    if (this.draining) return this.refuse(socket, PushErrorCode.NodeDraining, DRAINING_MESSAGE);
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastSeq?: unknown };
     if (typeof auth.token !== 'string' || !auth.token)
       return this.refuse(socket, PushErrorCode.TokenMissing, 'handshake auth.token is required');

@@ -91,11 +91,12 @@ return 0
  */
 export const SETTLE_LUA = `${HELPERS}
 local now, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
-local published = false
+local published, pending = false, {}
 for i = 3, #ARGV, 2 do
   local b = (tonumber(ARGV[i]) - 1) * 3
   local seq = ARGV[i + 1]
   local score = redis.call('ZSCORE', KEYS[b + 3], seq)
+  pending[i] = score
   if score and tonumber(score) < 0 then published = true end
   local m = redis.call('ZRANGEBYSCORE', KEYS[b + 1], seq, seq)
   -- a written entry is seq|createdAt|+payload, a burnt one seq|createdAt|-
@@ -104,7 +105,7 @@ end
 for i = 3, #ARGV, 2 do
   local b = (tonumber(ARGV[i]) - 1) * 3
   local inbox, pend, seq = KEYS[b + 1], KEYS[b + 3], ARGV[i + 1]
-  if redis.call('ZSCORE', pend, seq) then
+  if pending[i] then
     if published then
       redis.call('ZADD', pend, -now, seq)
       extend(pend, retention)

@@ -22,13 +22,9 @@ export class TcpFaultProxy {
     return proxy;
   }
 
-  /** `host:port` of the relay, for settings such as ROCKETMQ_ENDPOINTS. */
+  /** `host:port` of the relay, for a connection setting (DATABASE_URL's host, ELASTICSEARCH_URL). */
   get address(): string {
     return `127.0.0.1:${this.port}`;
-  }
-
-  get isCut(): boolean {
-    return !this.server;
   }
 
   async restore(): Promise<void> {

@@ -29,14 +29,22 @@ const HOUR = 3600_000;
 interface NotedAttempt {
   message: OutboundMessage;
   allocations: SeqAllocation[];
-  result: DispatchResult;
+}
+
+/** The answer to a send: the same for its first try and for a retry that settles it. */
+function answerOf({ message, allocations }: NotedAttempt): DispatchResult {
+  return {
+    messageId: message.messageId,
+    createdAt: message.createdAt,
+    seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
+  };
 }
 
 /**
  * Accepts a message (DESIGN §3): dedup on clientMsgId, a time-ordered id, one seq per recipient, publish and wait for
  * the broker, then push. A seq whose publish failed is burnt so clients never wait on it.
  *
- * Exactly once across a crash: a send notes its attempt (message, seqs, answer) before publishing. If this process
+ * Exactly once across a crash: a send notes its attempt (message and seqs) before publishing. If this process
  * dies after the broker took the message but before the answer was stored, the client's retry finds the claim run
  * out with the note left, and settles it instead of sending a second copy: published (a seq was written or
  * confirmed) → the first answer; no proof → its seqs are burnt and the message is sent afresh.
@@ -83,14 +91,15 @@ export class MessageDispatchService implements Dispatcher {
   /** Settles the attempt of a send whose process died mid-way: its answer if it was published, else undefined. */
   private async resume(noted: string): Promise<DispatchResult | undefined> {
     const attempt = JSON.parse(noted) as NotedAttempt;
+    const { messageId } = attempt.message;
     if ((await this.inbox.settle(attempt.allocations)) === 'void') {
-      this.logger.warn({ messageId: attempt.result.messageId }, 'interrupted send voided; sending it afresh');
+      this.logger.warn({ messageId }, 'interrupted send voided; sending it afresh');
       return undefined;
     }
-    this.logger.warn({ messageId: attempt.result.messageId }, 'interrupted send was published; answering it');
+    this.logger.warn({ messageId }, 'interrupted send was published; answering it');
     // it may never have been pushed: the clients drop a seq they already hold
     void this.pushRouter.push(attempt.message, attempt.allocations);
-    return attempt.result;
+    return answerOf(attempt);
   }
 
   private async accept(
@@ -112,14 +121,9 @@ export class MessageDispatchService implements Dispatcher {
     const timeout = this.config.PUBLISH_TIMEOUT_MS;
     // Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout.
     const allocations = await this.inbox.allocate(command.recipientIds, now + 2 * timeout + 1000);
-    const result: DispatchResult = {
-      messageId: message.messageId,
-      createdAt: message.createdAt,
-      seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
-    };
     const stopTimer = metrics.dispatchSeconds.startTimer();
     try {
-      await noteAttempt?.({ message, allocations, result });
+      await noteAttempt?.({ message, allocations });
       await withTimeout(
         this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }),
         timeout,
@@ -138,7 +142,7 @@ export class MessageDispatchService implements Dispatcher {
     await this.confirm(allocations, now + 2 * timeout);
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
-    return result;
+    return answerOf({ message, allocations });
   }
 
   /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */
