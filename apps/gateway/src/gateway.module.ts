@@ -16,6 +16,7 @@ import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
+import { WebStaticModule } from '@app/web-static';
 import { EmitterPushBroadcaster, HttpDispatcher, WsForwarder } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -106,6 +107,7 @@ export class GatewayModule {
         AccountsModule,
         SocialModule,
         MessagingApiModule,
+        WebStaticModule.forRoot({ dir: config.WEB_DIR }),
         HealthModule.forChecks((ref) => [
           {
             name: 'postgres',

@@ -16,6 +16,7 @@ import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { LocalPushBroadcaster, LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
 import { SocialModule } from '@app/social';
+import { WebStaticModule } from '@app/web-static';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -68,6 +69,7 @@ export class StandaloneModule {
         MessagingApiModule,
         StorageModule,
         PushModule,
+        WebStaticModule.forRoot({ dir: config.WEB_DIR }),
         HealthModule.forChecks((ref) => [
           {
             name: 'relational-store',

@@ -89,6 +89,11 @@ export class SwitchboardConfig {
    */
   @IsIn(['all', 'per-platform', 'single'], { message: 'MULTI_DEVICE_POLICY must be all, per-platform or single' })
   MULTI_DEVICE_POLICY: 'all' | 'per-platform' | 'single' = 'all';
+
+  /** The built web app the one-process server and the gateway serve at `/` (default: `dist/web` of the build). */
+  @IsOptional()
+  @IsString()
+  WEB_DIR?: string;
 }
 
 /** The one-process server on embedded adapters (the quick start). */
