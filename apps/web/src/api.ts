@@ -1,4 +1,4 @@
-import type { PublicUser } from '@app/protocol';
+import type { PublicUser } from '@switchboard/client';
 import type { SwitchboardClient } from '@switchboard/client';
 
 /** REST calls the SDK does not have (yet): typed and sent through the SDK's own HTTP client. */

@@ -6,8 +6,8 @@ import type {
   StoredMessageView,
   SystemNoticeData,
   TypingEvent,
-} from '@app/protocol';
-import { groupConversationId, parseConversationId, WireType } from '@app/protocol';
+} from '@switchboard/client';
+import { groupConversationId, parseConversationId, randomId, WireType } from '@switchboard/client';
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { errorText } from '../errors';
@@ -274,7 +274,7 @@ export const useChat = defineStore('chat', () => {
 
   async function send(convId: string, body: string): Promise<void> {
     const m: ChatMessage = {
-      clientMsgId: crypto.randomUUID(),
+      clientMsgId: randomId(),
       senderId: me(),
       body,
       createdAt: new Date().toISOString(),

@@ -1,5 +1,5 @@
-import type { GroupJoinRequestView, GroupMemberView, GroupView, PushMessage } from '@app/protocol';
-import { WireType } from '@app/protocol';
+import type { GroupJoinRequestView, GroupMemberView, GroupView, PushMessage } from '@switchboard/client';
+import { WireType } from '@switchboard/client';
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { errorText } from '../errors';

@@ -1,5 +1,5 @@
-import type { LoginResponse, PublicUser, PushErrorEvent } from '@app/protocol';
-import { PushErrorCode } from '@app/protocol';
+import type { LoginResponse, PublicUser, PushErrorEvent } from '@switchboard/client';
+import { PushErrorCode } from '@switchboard/client';
 import { SwitchboardClient } from '@switchboard/client';
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';

@@ -1,5 +1,5 @@
-import type { FriendRequestView, PresenceData, PublicUser, PushMessage } from '@app/protocol';
-import { WireType } from '@app/protocol';
+import type { FriendRequestView, PresenceData, PublicUser, PushMessage } from '@switchboard/client';
+import { WireType } from '@switchboard/client';
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { extraApi } from '../api';

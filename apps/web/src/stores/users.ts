@@ -1,4 +1,4 @@
-import type { PublicUser } from '@app/protocol';
+import type { PublicUser } from '@switchboard/client';
 import { defineStore } from 'pinia';
 import { reactive } from 'vue';
 
