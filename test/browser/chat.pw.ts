@@ -220,8 +220,8 @@ test('Simplified Chinese and a phone-width screen', async ({ browsers }) => {
   await befriend(friend, phone, a);
   await openChat(phone, b);
   await send(phone, '你好！');
-  await send(friend, '很高兴认识你');
   await openChat(friend, a);
+  await send(friend, '很高兴认识你');
   await expect(bodies(phone)).toHaveText(['你好！', '很高兴认识你']);
   await expect(phone.locator('[data-test=conversation-list]')).toBeHidden();
   await screenshot(phone, 'phone-chat-zh');

@@ -75,6 +75,15 @@ export async function register(page: Page, username: string, password = 'passwor
   await expect(page.locator('[data-test=connection]')).toHaveAttribute('data-state', 'connected');
 }
 
+/** Logs in through the UI and waits for the push connection. */
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.locator('[data-test=username]').fill(username);
+  await page.locator('[data-test=password]').fill(password);
+  await page.locator('[data-test=submit]').click();
+  await expect(page.locator('[data-test=connection]')).toHaveAttribute('data-state', 'connected');
+}
+
 /** `a` finds `b` by username and asks; `b` accepts the request that arrives live. */
 export async function befriend(a: Page, b: Page, bName: string): Promise<void> {
   await a.locator('[data-test=nav-contacts]').click();

@@ -1,4 +1,4 @@
-import type { GroupJoinRequestView, GroupMemberView, GroupView, PushMessage } from '@switchboard/client';
+import type { GroupJoinRequestView, GroupMemberView, GroupView, PublicUser, PushMessage } from '@switchboard/client';
 import { WireType } from '@switchboard/client';
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
@@ -42,11 +42,16 @@ export const useGroups = defineStore('groups', () => {
 
   function onPush(m: PushMessage): void {
     const groupId = m.groupId ?? ((m.data ?? {}) as { groupId?: string }).groupId;
+    const data = (m.data ?? {}) as { from?: PublicUser; user?: PublicUser; userId?: string; groupName?: string };
+    useUsers().remember(data.from, data.user);
     if (m.type === WireType.GroupJoinRequestReceived) {
       notify(t('joinRequestFrom', { name: useUsers().name(m.senderId), group: name(groupId) }), m.body ?? '');
       if (groupId) void loadGroup(groupId).catch(() => undefined);
     } else if (m.type === WireType.GroupJoinApproved) {
-      void load().then(() => notify(t('joinApproved', { group: name(groupId) })));
+      // every member hears of a new member: only the new member is told "you joined"
+      const joined = data.userId === useSession().user?.id;
+      void load().then(() => joined && notify(t('joinApproved', { group: name(groupId) })));
+      if (groupId && !joined && members.has(groupId)) void loadGroup(groupId).catch(() => undefined);
     } else if (m.type === WireType.RequestRejected) void load();
   }
 
