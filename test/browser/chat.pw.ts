@@ -153,6 +153,8 @@ test('a group: create, a join request approved in the UI, members chat', async (
 
   await owner.locator('[data-test=join-request] [data-test=approve]').click();
   await expect(owner.locator('[data-test=member]')).toHaveCount(2);
+  await expect(owner.locator('[data-test=join-request]')).toHaveCount(0);
+  await expect(owner.locator(`[data-test=member][data-username="${j}"] [data-test=role]`)).toHaveText('member');
   await screenshot(owner, 'group');
   await expect(joiner.locator('[data-test=group]')).toHaveCount(1);
 

@@ -63,7 +63,7 @@ export const test = base.extend<{ browsers: Browsers }>({
 });
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: false, animations: 'disabled' });
 }
 
 /** Registers through the UI and waits for the push connection. */
