@@ -4,6 +4,7 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { router } from './router';
+import { wireStores } from './stores/wiring';
 import './style.css';
 
 const app = createApp(App);
@@ -13,4 +14,5 @@ window.addEventListener('unhandledrejection', (e) => {
   console.error('switchboard: unhandled', e.reason);
   e.preventDefault();
 });
+wireStores();
 app.use(createPinia()).use(router).use(ElementPlus).mount('#app');

@@ -5,9 +5,7 @@ import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import { t } from '../i18n';
 import { notify } from '../notify';
-import { useChat } from './chat';
-import { useSocial } from './social';
-import { useGroups } from './groups';
+import { sessionHooks } from './session-hooks';
 import { useUsers } from './users';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting' | 'moved';
@@ -23,24 +21,16 @@ export const useSession = defineStore('session', () => {
 
   function createClient(lastSeq: number): SwitchboardClient {
     const c = markRaw(new SwitchboardClient({ baseUrl: location.origin, lastSeq }));
-    const chat = useChat();
-    c.on('message', (m) => {
-      chat.onPush(m);
+    c.on('message', () => {
       // the tracker has moved past m once the listener runs: persist so a reload resumes after it
       queueMicrotask(() => localStorage.setItem(lastSeqKey(c.userId), String(c.lastSeq)));
     });
     c.on('connected', () => {
       connection.value = 'connected';
-      void chat.loadConversations();
-      void useSocial().load();
-      void useGroups().load();
     });
     c.on('disconnected', () => {
       if (client.value === c) connection.value = 'reconnecting';
     });
-    c.on('typing', (e) => chat.onTyping(e));
-    c.on('presence', (e) => useSocial().onPresence(e.data));
-    c.on('notice', (e) => notify(t('notice'), e.body));
     c.on('pushError', (e: PushErrorEvent) => {
       if (e.code === PushErrorCode.NodeDraining || e.code === PushErrorCode.TokenWrongNode) connection.value = 'moved';
     });
@@ -48,6 +38,7 @@ export const useSession = defineStore('session', () => {
       notify(t('sessionEnded'), '', 'warning');
       void forget();
     });
+    for (const hook of sessionHooks.client) hook(c);
     return c;
   }
 
@@ -120,10 +111,7 @@ export const useSession = defineStore('session', () => {
     user.value = undefined;
     connection.value = 'offline';
     localStorage.removeItem(SESSION_KEY);
-    useChat().reset();
-    useSocial().reset();
-    useGroups().reset();
-    useUsers().reset();
+    for (const hook of sessionHooks.ended) hook();
   }
 
   /** Another tab logged out or in: follow it. */
