@@ -231,3 +231,71 @@ test('Simplified Chinese and a phone-width screen', async ({ browsers }) => {
   await expect(phone.locator('[data-test=conversation-list]')).toBeVisible();
   await screenshot(phone, 'phone-conversations-zh');
 });
+
+test('a send whose answer is lost shows failed; retry reuses the clientMsgId, so the friend gets it once', async ({ browsers }) => {
+  const [alice, bob] = [await browsers.page(), await browsers.page()];
+  const [a, b] = [uniqueName('alice'), uniqueName('bob')];
+  await register(alice, a);
+  await register(bob, b);
+  await befriend(alice, bob, b);
+  await openChat(alice, b);
+  await openChat(bob, a);
+  const bodiesSent: string[] = [];
+  // the server stores the message, but its answer never reaches the page: it sees a 503
+  await alice.route('**/api/v1/messages', async (route) => {
+    const answer = await route.fetch();
+    bodiesSent.push(route.request().postData() ?? '');
+    expect(answer.status()).toBe(201);
+    await route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', code: 'UNAVAILABLE', message: 'try again' }),
+    });
+  });
+  await send(alice, 'sent twice, stored once');
+  await expect(alice.locator('[data-test=message][data-state=failed]')).toHaveCount(1);
+  await expect(alice.locator('[data-test=message-error]')).toContainText('try again');
+  await alice.unroute('**/api/v1/messages');
+  await alice.locator('[data-test=retry]').click();
+  await expect(alice.locator('[data-test=message][data-state=sent]')).toHaveCount(1);
+  await expect(bodies(alice)).toHaveText(['sent twice, stored once']);
+  await expect(bodies(bob)).toHaveText(['sent twice, stored once']);
+  // reloading shows what the server holds: one message
+  await bob.reload();
+  await expect(bodies(bob)).toHaveText(['sent twice, stored once']);
+  expect(bodiesSent).toHaveLength(1);
+});
+
+test('history loads older pages on scroll (cursor pagination), in order and once', async ({ browsers, request }) => {
+  const [alice, bob] = [await browsers.page(), await browsers.page()];
+  const [a, b] = [uniqueName('alice'), uniqueName('bob')];
+  await register(alice, a);
+  await register(bob, b);
+  await befriend(alice, bob, b);
+  // 75 messages through the API (the page size is 30): faster than typing them
+  const login = await request.post(`${process.env.SB_URL}/api/v1/auth/login`, {
+    data: { username: a, password: 'password-123', platform: 'other' },
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const bobId = (await (
+    await request.get(`${process.env.SB_URL}/api/v1/users?search=${b}`, { headers: { authorization: `Bearer ${accessToken}` } })
+  ).json()) as { id: string }[];
+  const expected = Array.from({ length: 75 }, (_, i) => `message ${String(i + 1).padStart(2, '0')}`);
+  for (const [i, body] of expected.entries()) {
+    const res = await request.post(`${process.env.SB_URL}/api/v1/messages`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      data: { to: { userId: bobId[0].id }, body, clientMsgId: `${a}-${i}` },
+    });
+    expect(res.status()).toBe(201);
+  }
+  await bob.reload();
+  await openChat(bob, a);
+  await expect(bodies(bob).last()).toHaveText('message 75');
+  const messages = bob.locator('[data-test=messages]');
+  // scroll to the top until the beginning of the conversation shows
+  await expect(async () => {
+    await messages.evaluate((el) => el.scrollTo(0, 0));
+    await expect(bob.locator('[data-test=history-state]')).toHaveText('Beginning of the conversation', { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(bodies(bob)).toHaveText(expected);
+});

@@ -57,6 +57,12 @@ function fromStored(m: StoredMessageView): ChatMessage {
   };
 }
 
+/** Order of a conversation: by time, then by id (ids are time-ordered; ours without an id yet are the newest). */
+function isAfter(x: ChatMessage, y: ChatMessage): boolean {
+  if (x.createdAt !== y.createdAt) return x.createdAt > y.createdAt;
+  return (x.messageId ?? '\uffff') > (y.messageId ?? '\uffff');
+}
+
 /** Conversations, their messages (live and history), unread counts, typing and read receipts. */
 export const useChat = defineStore('chat', () => {
   const conversations = reactive(new Map<string, Conversation>());
@@ -123,7 +129,7 @@ export const useChat = defineStore('chat', () => {
     const items = list(convId);
     if (m.messageId && items.some((x) => x.messageId === m.messageId)) return false;
     let i = items.length;
-    while (i > 0 && items[i - 1].createdAt > m.createdAt) i--;
+    while (i > 0 && isAfter(items[i - 1], m)) i--;
     items.splice(i, 0, m);
     const conv = conversation(convId);
     if (!conv.last || conv.last.createdAt <= m.createdAt) conv.last = m;
