@@ -23,7 +23,7 @@ describe('web app served by the one-process server', () => {
   });
 
   it('serves index.html at / and at client routes, revalidated on every load', async () => {
-    for (const path of ['/', '/chats', '/chats/d:a:b', '/groups/123']) {
+    for (const path of ['/', '/login', '/chats', '/chats/d:a:b', '/contacts', '/g', '/g/123', '/search']) {
       const res = await get(path);
       expect([path, res.status]).toEqual([path, 200]);
       expect(res.headers.get('cache-control')).toBe('no-cache');
@@ -46,6 +46,9 @@ describe('web app served by the one-process server', () => {
   });
 
   it('leaves the API, docs, health and metrics to the server', async () => {
+    // the client routes sit outside the API prefix; the API's own routes stay inside it
+    expect((await get('/api/v1/groups')).status).toBe(401);
+    expect((await get('/groups')).status).toBe(404);
     const missing = await get('/api/v1/no-such-route');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ statusCode: 404 });

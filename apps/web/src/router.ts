@@ -13,7 +13,7 @@ export const router = createRouter({
         { path: '', redirect: { name: 'chats' } },
         { path: 'chats/:id?', name: 'chats', component: () => import('./views/ChatsView.vue') },
         { path: 'contacts', name: 'contacts', component: () => import('./views/ContactsView.vue') },
-        { path: 'groups/:id?', name: 'groups', component: () => import('./views/GroupsView.vue') },
+        { path: 'g/:id?', name: 'groups', component: () => import('./views/GroupsView.vue') },
         { path: 'search', name: 'search', component: () => import('./views/SearchView.vue') },
       ],
     },

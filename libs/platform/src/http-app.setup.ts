@@ -13,7 +13,10 @@ export const API_PREFIX = 'api/v1';
 /**
  * Create the app with `{ bufferLogs: true, bodyParser: false }`: the JSON parser installed here answers bad bodies.
  * Everything an HTTP-serving app shares: prefix, body limits, validation, errors, logs, Swagger, shutdown hooks. */
-export function configureHttpApp(app: INestApplication, options: { title: string; swagger: boolean }): void {
+export function configureHttpApp(
+  app: INestApplication,
+  options: { title: string; swagger: boolean; unprefixed?: { path: string; method: RequestMethod }[] },
+): void {
   const config = app.get(SwitchboardConfig);
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
@@ -26,6 +29,8 @@ export function configureHttpApp(app: INestApplication, options: { title: string
       { path: 'metrics', method: RequestMethod.GET },
       // service-to-service API (message-dispatch): not part of the public versioned API
       { path: 'internal/dispatch', method: RequestMethod.POST },
+      // e.g. the web app's client routes (WEB_APP_ROUTES of @app/web-static)
+      ...(options.unprefixed ?? []),
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -1,24 +1,30 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { IS_PUBLIC } from '@app/platform';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Logger,
+  Module,
+  RequestMethod,
+  SetMetadata,
+  type DynamicModule,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 
-/** Paths the server answers itself: never the web app's index.html, whatever the platform (Express or Fastify). */
-export const SERVER_PATHS = [
-  '/api/{*path}',
-  '/docs',
-  '/docs/{*path}',
-  '/docs-json',
-  '/health',
-  '/metrics',
-  '/socket.io/{*path}',
-  '/ws',
-  '/ws/{*path}',
-  '/internal/{*path}',
-  // a missing file (a last segment with an extension, or under assets/) is a 404, not the app's index.html
-  '/assets/{*path}',
-  '/{*path}.:ext',
-];
+/**
+ * The web app's client routes (apps/web/src/router.ts): answered with its index.html. Only these: any other path —
+ * the API, docs, health, metrics, sockets, a missing file — stays the server's (a 404 is JSON, never the app).
+ */
+// names no API controller uses: the prefix exclusion matches a path in every controller (groups are `/g`, not `/groups`)
+const CLIENT_ROUTES = ['', 'login', 'register', 'chats', 'chats/:id', 'contacts', 'g', 'g/:id', 'search'];
+
+/** For `configureHttpApp(..., { unprefixed })`: the client routes live at the root, outside `/api/v1`. */
+export const WEB_APP_ROUTES: { path: string; method: RequestMethod }[] = CLIENT_ROUTES.map((path) => ({ path, method: RequestMethod.GET }));
 
 /** Vite names every built asset by its content hash: it never changes, so caches may keep it for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -27,7 +33,13 @@ export function cacheControlFor(filePath: string): string {
   return filePath.includes(`${sep}assets${sep}`) ? IMMUTABLE : 'no-cache';
 }
 
-/** A Node response (Express, @fastify/static) or a Fastify reply (Fastify's index.html fallback). */
+/** Where `npm run build` puts the web app: `dist/web` beside the compiled apps, or from the working directory. */
+export function findWebDir(configured?: string): string | undefined {
+  const candidates = configured ? [configured] : [join(__dirname, '..', '..', '..', 'web'), resolve('dist', 'web')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+}
+
+/** A Node response (Express, @fastify/static) or a Fastify reply. */
 type HeaderTarget = { setHeader(name: string, value: string): void } | { header(name: string, value: string): void };
 
 function setHeader(res: HeaderTarget, name: string, value: string): void {
@@ -35,15 +47,27 @@ function setHeader(res: HeaderTarget, name: string, value: string): void {
   else res.header(name, value);
 }
 
-/** Where `npm run build` puts the web app: `dist/web` beside the compiled apps, or from the working directory. */
-export function findWebDir(configured?: string): string | undefined {
-  const candidates = configured ? [configured] : [join(__dirname, '..', '..', '..', 'web'), resolve('dist', 'web')];
-  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+const WEB_DIR = Symbol('WEB_DIR');
+
+/** The SPA fallback: a Nest route like any other, so it behaves the same on Express and Fastify. */
+@ApiExcludeController()
+@Controller()
+export class WebAppController {
+  constructor(@Inject(WEB_DIR) private readonly dir: string) {}
+
+  @Get(CLIENT_ROUTES)
+  @SetMetadata(IS_PUBLIC, true)
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  index(): Promise<string> {
+    // read per request: a rebuilt app is served without a restart
+    return readFile(join(this.dir, 'index.html'), 'utf8');
+  }
 }
 
 /**
- * Serves the built web app at `/`: hashed assets long-lived, index.html revalidated, client routes answered with
- * index.html (SPA fallback) while the API, docs, health, metrics and socket paths stay the server's.
+ * Serves the built web app at `/`: files (hashed assets long-lived, the rest revalidated) by @nestjs/serve-static,
+ * the client routes by WebAppController. Add WEB_APP_ROUTES to the app's unprefixed routes.
  */
 @Module({})
 export class WebStaticModule {
@@ -57,13 +81,16 @@ export class WebStaticModule {
     }
     return {
       module: WebStaticModule,
+      controllers: [WebAppController],
+      providers: [{ provide: WEB_DIR, useValue: dir }],
       imports: [
         ServeStaticModule.forRoot({
           rootPath: dir,
-          exclude: SERVER_PATHS,
+          // serve-static's own fallback answers only this one path (what a static server would): the client routes are
+          // WebAppController's; no `exclude`, whose error handler would turn the API's body errors into 404s
+          renderPath: '/index.html',
           serveStaticOptions: {
             index: false,
-            // Fastify's loader answers client routes only with this set (Express falls through by default)
             fallthrough: true,
             setHeaders: (res: HeaderTarget, path: string) => setHeader(res, 'Cache-Control', cacheControlFor(path)),
           },
