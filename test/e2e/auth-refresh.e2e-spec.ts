@@ -87,6 +87,15 @@ describe.each(DEPLOYMENTS)('POST /auth/refresh ($name)', (deployment) => {
     expect(missing).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
   });
 
+  it('is documented in Swagger, with its 401 refusals', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
+    };
+    const op = doc.paths['/api/v1/auth/refresh']?.post;
+    expect(op?.responses).toEqual(expect.objectContaining({ 200: expect.anything(), 401: expect.anything() }));
+    expect(op?.description).toMatch(/REFRESH_TOKEN_REUSED/);
+  });
+
   it('lets the SDK refresh an expired access token by itself, for REST and the push channel', async () => {
     const [alice, bob] = [await user(), await user()];
     await befriend(alice, bob);

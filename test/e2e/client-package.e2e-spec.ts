@@ -72,7 +72,7 @@ describe('the @switchboard/client tarball in a fresh project', () => {
   it('ships ES modules, CommonJS and declarations, with no repository path alias left in them', () => {
     const dist = join(project, 'node_modules/@switchboard/client/dist');
     const files = readdirSync(dist);
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
+    expect(files).toEqual(expect.arrayContaining(['index.mjs', 'index.js', 'index.d.mts', 'index.d.ts']));
     for (const f of files.filter((name) => !name.endsWith('.map')))
       expect(readFileSync(join(dist, f), 'utf8')).not.toMatch(/['"]@app\/|(from |require\()['"]node:/);
     const manifest = JSON.parse(readFileSync(join(dist, '../package.json'), 'utf8')) as Record<string, unknown>;

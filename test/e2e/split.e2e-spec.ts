@@ -140,6 +140,20 @@ describe('the split on real engines', () => {
     expect(connected.nodeId).toBe(alice.session!.node.id);
   });
 
+  it('moves an SDK client told TOKEN_WRONG_NODE to the node its refreshed token names', async () => {
+    const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(cluster.nodeIds[1])];
+    await befriend(alice, bob);
+    const moves: string[] = [];
+    alice.on('moved', ({ from, to }) => moves.push(`${from.id} -> ${to.id}`));
+    // as if the session had been handed out for the other node (e.g. the ring changed since)
+    alice.useSession({ ...alice.session!, node: bob.session!.node });
+    const seen = collectMessages(alice);
+    expect(await alice.connect()).toMatchObject({ nodeId: cluster.nodeIds[0] });
+    expect(moves).toEqual([`${cluster.nodeIds[1]} -> ${cluster.nodeIds[0]}`]);
+    await bob.sendToUser(alice.userId, 'found you');
+    await waitFor(() => chatBodies(seen).includes('found you'), 10_000, 'delivered after the move');
+  });
+
   it('ends a session on logout through the gateway, on the node that holds the socket', async () => {
     const alice = await userOn(cluster.nodeIds[1]);
     await alice.connect();
