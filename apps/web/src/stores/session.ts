@@ -1,6 +1,5 @@
-import type { LoginResponse, PublicUser, PushErrorEvent } from '@switchboard/client';
-import { PushErrorCode } from '@switchboard/client';
-import { SwitchboardClient } from '@switchboard/client';
+import type { ConnectionState, LoginResponse, PublicUser, PushErrorEvent } from '@switchboard/client';
+import { PushErrorCode, SwitchboardClient } from '@switchboard/client';
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import { t } from '../i18n';
@@ -8,57 +7,54 @@ import { notify } from '../notify';
 import { sessionHooks } from './session-hooks';
 import { useUsers } from './users';
 
-export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting' | 'moved';
+export type { ConnectionState };
 
 const SESSION_KEY = 'sb.session';
-const lastSeqKey = (userId: string) => `sb.lastSeq.${userId}`;
 
-/** Who is logged in, the SDK client, and the push connection's state. The token and lastSeq live in localStorage. */
+/**
+ * Each user's `lastSeq` in localStorage. The package has LocalStorageLastSeqStore, but its index does not export it
+ * yet: the same few lines here until it does.
+ */
+const lastSeqStore = {
+  load: (userId: string) => Number(localStorage.getItem(`sb.lastSeq.${userId}`)) || undefined,
+  save: (userId: string, seq: number) => localStorage.setItem(`sb.lastSeq.${userId}`, String(seq)),
+};
+
+/**
+ * Who is logged in, the SDK client, and the push connection's state. The session (tokens) lives in localStorage,
+ * re-saved whenever the SDK refreshes it; the SDK keeps `lastSeq` there too.
+ */
 export const useSession = defineStore('session', () => {
   const client = shallowRef<SwitchboardClient>();
   const user = ref<PublicUser>();
-  const connection = ref<ConnectionState>('offline');
+  const connection = ref<ConnectionState>('disconnected');
 
-  function createClient(lastSeq: number): SwitchboardClient {
-    const c = markRaw(new SwitchboardClient({ baseUrl: location.origin, lastSeq }));
-    c.on('message', () => {
-      // the tracker has moved past m once the listener runs: persist so a reload resumes after it
-      queueMicrotask(() => localStorage.setItem(lastSeqKey(c.userId), String(c.lastSeq)));
+  function createClient(): SwitchboardClient {
+    const c = markRaw(new SwitchboardClient({ baseUrl: location.origin, lastSeqStore }));
+    c.on('state', (state) => {
+      if (client.value === c) connection.value = state;
     });
-    c.on('connected', () => {
-      connection.value = 'connected';
-    });
-    c.on('disconnected', () => {
-      if (client.value === c) connection.value = 'reconnecting';
-    });
-    c.on('pushError', (e: PushErrorEvent) => {
-      if (e.code === PushErrorCode.NodeDraining || e.code === PushErrorCode.TokenWrongNode) connection.value = 'moved';
-    });
+    // login and every token refresh: keep the newest, so a reload (or another tab) resumes with it
+    c.on('session', (session) => localStorage.setItem(SESSION_KEY, JSON.stringify(session)));
     c.on('kicked', () => {
       notify(t('sessionEnded'), '', 'warning');
-      void forget();
+      forget();
     });
     for (const hook of sessionHooks.client) hook(c);
     return c;
   }
 
-  function savedLastSeq(userId: string): number {
-    return Number(localStorage.getItem(lastSeqKey(userId)) ?? 0) || 0;
-  }
-
-  async function start(session: LoginResponse, c: SwitchboardClient): Promise<void> {
+  async function start(c: SwitchboardClient): Promise<void> {
     client.value = c;
-    user.value = session.user;
-    useUsers().remember(session.user);
-    connection.value = 'connecting';
+    user.value = c.session!.user;
+    useUsers().remember(c.session!.user);
     try {
       await c.connect();
     } catch (error) {
       const code = (error as { event?: PushErrorEvent }).event?.code;
-      // a token the node refuses will not get better: back to the login screen
+      // a token the node refuses (and the SDK could not refresh) will not get better: back to the login screen
       if (code === PushErrorCode.TokenInvalid || code === PushErrorCode.TokenRevoked || code === PushErrorCode.TokenMissing)
-        await forget();
-      else connection.value = 'reconnecting';
+        forget();
     }
   }
 
@@ -67,28 +63,22 @@ export const useSession = defineStore('session', () => {
     if (client.value) return true;
     const raw = localStorage.getItem(SESSION_KEY);
     if (!raw) return false;
-    let session: LoginResponse;
     try {
-      session = JSON.parse(raw) as LoginResponse;
+      const session = JSON.parse(raw) as LoginResponse;
+      const c = createClient();
+      c.useSession(session);
+      void start(c);
+      return true;
     } catch {
       localStorage.removeItem(SESSION_KEY);
       return false;
     }
-    const c = createClient(savedLastSeq(session.user.id));
-    c.session = session;
-    c.http.token = session.accessToken;
-    void start(session, c);
-    return true;
   }
 
   async function login(username: string, password: string): Promise<void> {
-    const probe = new SwitchboardClient({ baseUrl: location.origin });
-    const session = await probe.login(username, password, { platform: 'web' });
-    const c = createClient(savedLastSeq(session.user.id));
-    c.session = session;
-    c.http.token = session.accessToken;
-    localStorage.setItem(SESSION_KEY, JSON.stringify(session));
-    await start(session, c);
+    const c = createClient();
+    await c.login(username, password, { platform: 'web' });
+    await start(c);
   }
 
   async function register(username: string, password: string, nickname?: string): Promise<void> {
@@ -102,22 +92,32 @@ export const useSession = defineStore('session', () => {
     } catch {
       // the token may already be revoked: the local session ends either way
     }
-    await forget();
+    forget();
   }
 
-  async function forget(): Promise<void> {
+  function forget(): void {
     client.value?.disconnect();
     client.value = undefined;
     user.value = undefined;
-    connection.value = 'offline';
+    connection.value = 'disconnected';
     localStorage.removeItem(SESSION_KEY);
     for (const hook of sessionHooks.ended) hook();
   }
 
-  /** Another tab logged out or in: follow it. */
+  /** Another tab logged out, or refreshed the tokens (a refresh token is single-use): follow it. */
   window.addEventListener('storage', (e) => {
-    if (e.key !== SESSION_KEY) return;
-    if (!e.newValue && client.value) void forget();
+    if (e.key !== SESSION_KEY || !client.value) return;
+    if (!e.newValue) {
+      client.value.disconnect();
+      client.value = undefined;
+      user.value = undefined;
+      connection.value = 'disconnected';
+      for (const hook of sessionHooks.ended) hook();
+      return;
+    }
+    const session = JSON.parse(e.newValue) as LoginResponse;
+    if (session.user.id === user.value?.id && session.accessToken !== client.value.session?.accessToken)
+      client.value.useSession(session);
   });
 
   return { client, user, connection, restore, login, register, logout };
