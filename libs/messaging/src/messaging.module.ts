@@ -10,7 +10,6 @@ import { StorageConsumers } from './storage/storage-consumers';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { AdminController } from './admin/admin.controller';
 import { NoticesService } from './admin/notices.service';
-import { ConversationAccess } from './conversations/conversation-access';
 import { ReadReceiptsService } from './conversations/read-receipts.service';
 import { TypingService } from './conversations/typing.service';
 import { RecallMessageUseCase } from './recall/recall-message.use-case';
@@ -24,7 +23,6 @@ import { InternalDispatchController, InternalSecretGuard } from './internal/inte
     SendMessageUseCase,
     HistoryQueryService,
     InboxService,
-    ConversationAccess,
     RecallMessageUseCase,
     ReadReceiptsService,
     TypingService,

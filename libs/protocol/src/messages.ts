@@ -78,6 +78,17 @@ export interface ReadReceiptData {
 }
 
 /**
+ * `data` of a type 215 (GroupInvitation) inbox entry, sent to the invitee: accept or decline `invitationId` with
+ * `POST /groups/invitations/:id/accept` or `/decline`. `from` is the owner or admin who invited.
+ */
+export interface GroupInvitationData {
+  invitationId: string;
+  groupId: string;
+  groupName?: string;
+  from?: { id: string; username: string; nickname: string };
+}
+
+/**
  * A type 210 (SystemNotice) inbox entry carries the notice text in `body` and `senderId` = {@link SYSTEM_SENDER_ID};
  * `data` is {@link SystemNoticeData}. A notice to everyone online is not an inbox entry: it arrives as a `notice`
  * socket event ({@link NoticeEvent}) without a seq.
