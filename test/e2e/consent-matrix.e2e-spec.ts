@@ -7,7 +7,7 @@ import {
   TypingEvent,
   WireType,
 } from '@app/protocol';
-import { HttpClient, SwitchboardClient } from '@app/sdk';
+import { HttpClient, SwitchboardClient } from '@switchboard/client';
 import { waitFor } from '@app/testing';
 import { DEPLOYMENTS, RunningDeployment } from './deployments';
 import { befriend, collect, newUser } from './standalone-harness';
