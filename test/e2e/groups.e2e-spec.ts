@@ -2,7 +2,7 @@ import { groupConversationId, PushMessage, SendMessageResponse, WireType } from 
 import { SwitchboardClient } from '@switchboard/client';
 import { waitFor } from '@app/testing';
 import { DEPLOYMENTS, RunningDeployment } from './deployments';
-import { collect, newUser } from './standalone-harness';
+import { befriend, collect, newUser } from './standalone-harness';
 
 describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => {
   let server: RunningDeployment;
@@ -27,10 +27,13 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     expect.objectContaining({ status, body: expect.objectContaining({ code }) });
   const MISSING = '00000000-0000-7000-8000-000000000000';
 
-  /** A group owned by `owner` with `members` added directly. */
+  /** A group owned by `owner` with `members` added directly (only friends can be). */
   const groupOf = async (owner: SwitchboardClient, ...members: SwitchboardClient[]) => {
     const group = await owner.createGroup(`group ${Date.now() % 10000}`);
-    for (const m of members) await owner.invite(group.id, m.userId);
+    for (const m of members) {
+      await befriend(owner, m);
+      await owner.invite(group.id, m.userId);
+    }
     return group;
   };
 
@@ -63,7 +66,8 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     });
     expect(await alice.groups()).toEqual([expect.objectContaining({ id: group.id, role: 'owner' })]);
 
-    // invite → 206 to the group, the new member included
+    // add a friend → 206 to the group, the new member included
+    await befriend(alice, bob);
     await alice.invite(group.id, bob.userId);
     await pushOf(atBob, WireType.GroupJoinApproved, (m) => m.data?.userId === bob.userId, 'bob hears he joined');
     await pushOf(atAlice, WireType.GroupJoinApproved, (m) => m.data?.userId === bob.userId, 'alice hears bob joined');
@@ -158,6 +162,7 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     // leave; then dissolve: owner only
     await alice.leaveGroup(group.id);
     expect((await bob.groupMembers(group.id)).map((m) => m.id)).toEqual([bob.userId]);
+    await befriend(bob, dave);
     await bob.invite(group.id, dave.userId);
     await expect(dave.dissolveGroup(group.id)).rejects.toEqual(error(403, 'GROUP_PERMISSION_DENIED'));
     const { id: eveRequest } = await eve.requestToJoin(group.id);

@@ -33,7 +33,10 @@ describe('recall, read receipts, typing and system notices on the one-process se
     );
   const groupOf = async (owner: SwitchboardClient, ...members: SwitchboardClient[]) => {
     const group = await owner.createGroup(`receipts ${Date.now() % 10000}`);
-    for (const m of members) await owner.invite(group.id, m.userId);
+    for (const m of members) {
+      await befriend(owner, m);
+      await owner.invite(group.id, m.userId);
+    }
     return group;
   };
   /** A raw admin call; `token: null` sends no Authorization header. */
@@ -169,6 +172,8 @@ describe('recall, read receipts, typing and system notices on the one-process se
       const first = await alice.sendToUser(bob.userId, 'one');
       const second = await alice.sendToUser(bob.userId, 'two');
       const conversationId = directConversationId(alice.userId, bob.userId);
+      // a receipt names a stored message of the conversation
+      await inHistory(bob, conversationId, second.messageId);
 
       expect(await bob.markRead(conversationId, second.messageId)).toEqual({
         conversationId,
@@ -215,6 +220,7 @@ describe('recall, read receipts, typing and system notices on the one-process se
       const m1 = await alice.sendToGroup(group.id, 'first');
       const m2 = await alice.sendToGroup(group.id, 'second');
 
+      await inHistory(bob, conversationId, m2.messageId);
       await bob.markRead(conversationId, m2.messageId);
       await carol.markRead(conversationId, m1.messageId);
       for (const seen of [atAlice, atDave])

@@ -43,7 +43,10 @@ describe('the split on real engines', () => {
       await user(),
     ];
     const group = await owner.createGroup('split group');
-    for (const member of [onA, onB, offline]) await owner.invite(group.id, member.userId);
+    for (const member of [onA, onB, offline]) {
+      await befriend(owner, member);
+      await owner.invite(group.id, member.userId);
+    }
     const [seenA, seenB] = [collectMessages(onA), collectMessages(onB)];
     await Promise.all([onA.connect(), onB.connect()]);
     for (let i = 0; i < 5; i++) await owner.sendToGroup(group.id, `to all ${i}`);
@@ -94,6 +97,12 @@ describe('the split on real engines', () => {
     });
 
     const second = await alice.sendToUser(bob.userId, 'read me');
+    // a receipt names a stored message of the conversation
+    await waitFor(
+      async () => (await bob.history(second.conversationId)).items.some((m) => m.messageId === second.messageId),
+      15_000,
+      'indexed',
+    );
     await bob.markRead(second.conversationId, second.messageId);
     await waitFor(
       () => atAlice.some((m) => m.type === WireType.ReadReceipt && m.data?.messageId === second.messageId),
