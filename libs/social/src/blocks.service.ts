@@ -17,12 +17,12 @@ export class BlocksService {
     if (!(await this.users.findById(targetId)))
       throw new DomainError(ErrorCode.UserNotFound, `user ${targetId} does not exist`);
     await this.graph.block(userId, targetId, this.clock.now());
-    this.cache.invalidate(userId, targetId);
+    await this.cache.invalidate(userId, targetId);
   }
 
   async unblock(userId: string, targetId: string): Promise<void> {
     await this.graph.unblock(userId, targetId);
-    this.cache.invalidate(userId, targetId);
+    await this.cache.invalidate(userId, targetId);
   }
 
   blocked(userId: string): Promise<string[]> {

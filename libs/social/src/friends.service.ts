@@ -63,7 +63,7 @@ export class FriendsService {
     if (!(await this.users.findById(friendId)))
       throw new DomainError(ErrorCode.UserNotFound, `user ${friendId} does not exist`);
     await this.graph.removeFriendship(userId, friendId);
-    this.cache.invalidate(userId, friendId);
+    await this.cache.invalidate(userId, friendId);
   }
 
   private async decide(
@@ -83,7 +83,7 @@ export class FriendsService {
         `friend request ${requestId} was already ${request.status === 'pending' ? 'decided' : request.status}`,
       );
     }
-    if (status === 'accepted') this.cache.invalidate(request.fromUserId, request.toUserId);
+    if (status === 'accepted') await this.cache.invalidate(request.fromUserId, request.toUserId);
     const type = status === 'accepted' ? WireType.FriendRequestAccepted : WireType.RequestRejected;
     await this.notifier.notify(type, callerId, request.fromUserId, { requestId, kind: 'friend', userId: callerId });
     return toView({ ...request, status });

@@ -35,7 +35,7 @@ export class GroupsService {
       ownerId: callerId,
       createdAt: this.clock.now(),
     });
-    this.membership.invalidate(group.id);
+    await this.membership.invalidate(group.id);
     return toGroupView(group, 'owner', 1);
   }
 
@@ -110,7 +110,7 @@ export class GroupsService {
   /** Approves a pending request: the applicant becomes a member and the whole group (them included) gets a 206. */
   async approve(callerId: string, groupId: string, requestId: string): Promise<GroupJoinRequestView> {
     const request = await this.decide(callerId, groupId, requestId, 'approved');
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     await this.announceJoin(callerId, groupId, request.userId, { requestId });
     return toRequestView({ ...request, status: 'approved' });
   }
@@ -138,7 +138,7 @@ export class GroupsService {
       );
     if (!(await this.groups.addMember(groupId, userId, 'member', this.clock.now())))
       throw new DomainError(ErrorCode.AlreadyGroupMember, 'the user is already a member of this group');
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     await this.announceJoin(callerId, groupId, userId, { invitedBy: callerId });
   }
 
@@ -176,7 +176,7 @@ export class GroupsService {
     if (!(await this.policy.consenting(callerId, [invitation.invitedBy!])).length)
       throw new DomainError(ErrorCode.Blocked, 'you cannot accept an invitation from this user');
     await this.decideInvitation(invitation, 'approved');
-    this.membership.invalidate(invitation.groupId);
+    await this.membership.invalidate(invitation.groupId);
     await this.announceJoin(invitation.invitedBy!, invitation.groupId, callerId, {
       invitedBy: invitation.invitedBy,
       invitationId,
@@ -236,7 +236,7 @@ export class GroupsService {
         throw new DomainError(ErrorCode.GroupPermissionDenied, `an ${role} cannot remove an ${targetRole}`);
     }
     const removed = await this.groups.removeMember(groupId, userId);
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     if (!removed) throw memberNotFound(userId);
   }
 
@@ -262,7 +262,7 @@ export class GroupsService {
   async dissolve(callerId: string, groupId: string): Promise<void> {
     await this.policy.groupRole(callerId, groupId, ['owner']);
     const removed = await this.groups.dissolve(groupId, this.clock.now());
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     if (!removed) throw notFound(groupId);
   }
 

@@ -64,19 +64,23 @@ export class SocialGraphCache implements OnModuleInit, OnModuleDestroy {
     return flight;
   }
 
-  /** After a change between users: drop their entries here and in every other process. */
-  invalidate(...userIds: string[]): void {
-    for (const userId of userIds) {
-      this.drop(userId);
-      this.bus
-        ?.publish(INVALIDATION_TOPIC, userId)
-        .catch((error) =>
+  /**
+   * After a change between users: drop their entries here and in every other process. Resolves once the bus has the
+   * notice (so a caller that awaits it answers only after every gateway can know); never rejects.
+   */
+  async invalidate(...userIds: string[]): Promise<void> {
+    for (const userId of userIds) this.drop(userId);
+    if (!this.bus) return;
+    await Promise.all(
+      userIds.map((userId) =>
+        this.bus!.publish(INVALIDATION_TOPIC, userId).catch((error) =>
           this.logger.warn(
             { err: error, userId },
             'invalidation not published; other gateways catch up within the TTL',
           ),
-        );
-    }
+        ),
+      ),
+    );
   }
 
   private drop(userId: string): void {
