@@ -132,7 +132,7 @@ export class SplitCluster {
       RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
       ...options.env,
     };
-    const [gw, n1, n2, n1i, n2i, dp, sw, gw2] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+    const [gw, n1, n2, n1i, n2i, dp, sw, gw2, rpc] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
     const nodeIds: [string, string] = [`e2e-${run}-a`, `e2e-${run}-b`];
     const node = (id: string, port: number, internal: number): AppSpec => ({
       script: 'dist/apps/netty-node/src/main.js',
@@ -156,7 +156,7 @@ export class SplitCluster {
         ...common,
         PORT: String(port),
         DATABASE_URL: databaseUrl.toString(),
-        DISPATCH_URL: `http://127.0.0.1:${dp}`,
+        DISPATCH_URL: `tcp://127.0.0.1:${rpc}`,
         ELASTICSEARCH_URL: appEsUrl,
         ELASTICSEARCH_INDEX: index,
       },
@@ -165,7 +165,7 @@ export class SplitCluster {
       'message-dispatch': {
         script: 'dist/apps/message-dispatch/src/main.js',
         port: dp,
-        env: { ...common, PORT: String(dp), ROCKETMQ_ENDPOINTS: rocketmq, ROCKETMQ_TOPIC: topic },
+        env: { ...common, PORT: String(dp), RPC_PORT: String(rpc), ROCKETMQ_ENDPOINTS: rocketmq, ROCKETMQ_TOPIC: topic },
       },
       'storage-worker': {
         script: 'dist/apps/storage-worker/src/main.js',

@@ -13,7 +13,7 @@ describe('the split refuses to boot without its engines, naming what is missing'
     const { code, output } = await runAppToExit('gateway', {
       ...secrets,
       REDIS_URL: 'redis://127.0.0.1:6379',
-      DISPATCH_URL: 'http://127.0.0.1:1',
+      DISPATCH_URL: 'tcp://127.0.0.1:1',
       ELASTICSEARCH_URL: 'http://127.0.0.1:9200',
     });
     expect(code).toBe(1);

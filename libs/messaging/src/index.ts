@@ -5,3 +5,5 @@ export * from './inbox/inbox.service';
 export * from './history/history-query.service';
 export * from './storage/storage-consumers';
 export * from './messaging.module';
+export * from './internal/internal-dispatch.contract';
+export * from './internal/internal-dispatch.client';

@@ -14,7 +14,7 @@ import { ConversationAccess } from './conversations/conversation-access';
 import { ReadReceiptsService } from './conversations/read-receipts.service';
 import { TypingService } from './conversations/typing.service';
 import { RecallMessageUseCase } from './recall/recall-message.use-case';
-import { InternalDispatchController, InternalSecretGuard } from './internal/internal-dispatch.controller';
+import { InternalDispatchController } from './internal/internal-dispatch.controller';
 
 /** The gateway's message API: send, recall, inbox pull/ack, history, search, read receipts, typing, admin notices. Group sends use SocialModule's membership cache. */
 @Module({
@@ -42,11 +42,10 @@ export class MessagingApiModule {}
 })
 export class DispatchModule {}
 
-/** message-dispatch as its own process: the internal HTTP API the gateways call. */
+/** message-dispatch as its own process: the @MessagePattern handlers of the internal dispatch API (TCP transport). */
 @Module({
   imports: [DispatchModule],
   controllers: [InternalDispatchController],
-  providers: [InternalSecretGuard],
 })
 export class InternalDispatchApiModule {}
 
