@@ -164,4 +164,18 @@ export class StorageWorkerConfig extends WithElasticsearch(RocketMqClientConfig)
   @Max(3_600_000)
   @Type(() => Number)
   ROCKETMQ_INVISIBLE_MS = 15_000;
+
+  /** Messages per receive of each consumer group: one Elasticsearch _bulk / one Redis script / one ack each. */
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  @Type(() => Number)
+  ROCKETMQ_BATCH_SIZE = 32;
+
+  /** Long-polling wait of an idle receive (the proxy clamps it to 5–20 s): longer costs less CPU when idle. */
+  @IsInt()
+  @Min(5_000)
+  @Max(20_000)
+  @Type(() => Number)
+  ROCKETMQ_AWAIT_MS = 20_000;
 }

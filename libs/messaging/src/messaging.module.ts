@@ -6,7 +6,7 @@ import { HistoryQueryService } from './history/history-query.service';
 import { InboxService } from './inbox/inbox.service';
 import { ConversationsController, InboxController, MessagesController } from './messaging.controller';
 import { SendMessageUseCase } from './send/send-message.use-case';
-import { StorageConsumers } from './storage/storage-consumers';
+import { StorageConsumers, StorageEventsController, StorageSubscriptions } from './storage/storage-consumers';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { AdminController } from './admin/admin.controller';
 import { NoticesService } from './admin/notices.service';
@@ -49,9 +49,13 @@ export class DispatchModule {}
 })
 export class InternalDispatchApiModule {}
 
-/** storage-worker: the history and offline consumer groups. */
-@Module({ providers: [StorageConsumers] })
+/** The one-process app: the history and offline consumers on the in-process bus. */
+@Module({ providers: [StorageConsumers, StorageSubscriptions] })
 export class StorageModule {}
+
+/** storage-worker: the history and offline consumer groups as @EventPattern handlers (RocketMQ transport). */
+@Module({ controllers: [StorageEventsController], providers: [StorageConsumers] })
+export class StorageEventsModule {}
 
 /** Inbox access for push nodes (replay and acks). */
 @Module({ providers: [InboxService], exports: [InboxService] })

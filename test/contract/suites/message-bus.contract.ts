@@ -42,20 +42,25 @@ export function messageBusContract(harness: MessageBusHarness): void {
   let bus: MessageBus;
   const seen: Record<ConsumerGroup, MessageEnvelope[]> = { history: [], offline: [] };
   const failOnce = new Set<string>();
+  /** Entries the handler reports as not stored (the rest of their batch is). */
+  const reportOnce = new Set<string>();
   let failures = 0;
 
   beforeAll(async () => {
     bus = await harness.create();
     for (const group of [ConsumerGroup.History, ConsumerGroup.Offline]) {
       await bus.subscribe(group, async (batch) => {
-        for (const env of batch) {
+        const failed: number[] = [];
+        batch.forEach((env, i) => {
           const key = `${group}:${env.message.messageId}`;
           if (failOnce.delete(key)) {
             failures++;
             throw new Error('simulated consumer failure');
           }
-          seen[group].push(env);
-        }
+          if (reportOnce.delete(key)) failed.push(i);
+          else seen[group].push(env);
+        });
+        return { failed };
       });
     }
   });
@@ -101,6 +106,32 @@ export function messageBusContract(harness: MessageBusHarness): void {
       expect(failures).toBe(before + 1);
       expect(delivered(ConsumerGroup.Offline, env.message.messageId)).toEqual([]);
     }
+  });
+
+  it('hands back only the entries a handler reported unstored, never the ones it stored', async () => {
+    const [stored, unstored] = [envelope('stored'), envelope('reported unstored')];
+    reportOnce.add(`offline:${unstored.message.messageId}`);
+    const published = await Promise.all(
+      [stored, unstored].map((e) =>
+        bus.publish(e).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    expect(published[0]).toBe(true);
+    await waitFor(() => delivered(ConsumerGroup.Offline, stored.message.messageId).length > 0, 15_000);
+    if (published[1]) {
+      // it comes back on its own; the stored one is not handed over again meanwhile
+      await waitFor(
+        () => delivered(ConsumerGroup.Offline, unstored.message.messageId).length > 0,
+        harness.redeliveryWithinMs,
+      );
+    } else {
+      expect(delivered(ConsumerGroup.Offline, unstored.message.messageId)).toEqual([]);
+    }
+    expect(reportOnce.size).toBe(0);
+    expect(delivered(ConsumerGroup.Offline, stored.message.messageId)).toHaveLength(1);
   });
 
   it('delivers a burst of messages', async () => {
