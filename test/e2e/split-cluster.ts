@@ -165,7 +165,13 @@ export class SplitCluster {
       'message-dispatch': {
         script: 'dist/apps/message-dispatch/src/main.js',
         port: dp,
-        env: { ...common, PORT: String(dp), RPC_PORT: String(rpc), ROCKETMQ_ENDPOINTS: rocketmq, ROCKETMQ_TOPIC: topic },
+        env: {
+          ...common,
+          PORT: String(dp),
+          RPC_PORT: String(rpc),
+          ROCKETMQ_ENDPOINTS: rocketmq,
+          ROCKETMQ_TOPIC: topic,
+        },
       },
       'storage-worker': {
         script: 'dist/apps/storage-worker/src/main.js',

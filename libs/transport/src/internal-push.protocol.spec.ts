@@ -5,9 +5,12 @@ describe('isInternalPushFrame', () => {
 
   it('accepts the batches of a turn: each a message with its recipients and their seqs', () => {
     expect(isInternalPushFrame([{ message, recipients: [{ userId: 'b', seq: 1 }] }])).toBe(true);
-    expect(isInternalPushFrame([{ message, recipients: [] }, { message, recipients: [{ userId: 'c', seq: 2 }] }])).toBe(
-      true,
-    );
+    expect(
+      isInternalPushFrame([
+        { message, recipients: [] },
+        { message, recipients: [{ userId: 'c', seq: 2 }] },
+      ]),
+    ).toBe(true);
     expect(isInternalPushFrame([])).toBe(true);
   });
 
