@@ -34,6 +34,8 @@ io.on('connection', (socket) => {
   void socket.join(`user:${String(socket.handshake.auth.userId)}`);
   socket.on('ack', () => undefined);
 });
+// longer than any pause of the load: a keep-alive socket closed under a request reads as a failed send
+http.keepAliveTimeout = 60_000;
 http.listen(port, '127.0.0.1', () => console.log(`naive baseline on ${port}`));
 process.on('SIGTERM', () => {
   void io.close();
