@@ -130,7 +130,8 @@ export async function startStandalone(
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const unlimited = '10000000';
   const server = await startServer(
-    'dist/apps/standalone/src/main.js',
+    // STANDALONE_MAIN: another build of the server (to compare two versions of the code)
+    process.env.STANDALONE_MAIN ?? 'dist/apps/standalone/src/main.js',
     {
       PORT: String(port),
       HOST: '127.0.0.1',
