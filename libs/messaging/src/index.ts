@@ -5,3 +5,4 @@ export * from './inbox/inbox.service';
 export * from './history/history-query.service';
 export * from './storage/storage-consumers';
 export * from './messaging.module';
+export * from './dispatch/local-message-dispatcher';

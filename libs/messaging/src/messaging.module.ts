@@ -2,6 +2,7 @@ import { SocialModule } from '@app/social';
 import { Module } from '@nestjs/common';
 import { MessageDispatchService } from './dispatch/message-dispatch.service';
 import { PushRouter } from './dispatch/push-router';
+import { LocalMessageDispatcher } from './dispatch/local-message-dispatcher';
 import { HistoryQueryService } from './history/history-query.service';
 import { InboxService } from './inbox/inbox.service';
 import { ConversationsController, InboxController, MessagesController } from './messaging.controller';
@@ -41,6 +42,13 @@ export class MessagingApiModule {}
   exports: [MessageDispatchService],
 })
 export class DispatchModule {}
+
+/** Dispatch inside the one-process server: sends commit in the embedded send journal, then push locally. */
+@Module({
+  providers: [LocalMessageDispatcher, PushRouter],
+  exports: [LocalMessageDispatcher],
+})
+export class LocalDispatchModule {}
 
 /** message-dispatch as its own process: the internal HTTP API the gateways call. */
 @Module({
