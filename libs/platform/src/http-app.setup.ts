@@ -1,5 +1,6 @@
 import { SwitchboardConfig } from '@app/config';
 import { INestApplication, RequestMethod } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -31,6 +32,7 @@ export function configureHttpApp(app: INestApplication, options: { title: string
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
+  keepConnectionsAlive(app);
   if (options.swagger) {
     const document = SwaggerModule.createDocument(
       app,
@@ -49,4 +51,17 @@ export function configureHttpApp(app: INestApplication, options: { title: string
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
+}
+
+/**
+ * Idle keep-alive connections are kept 65 s (Node's default is 5 s): clients, proxies and load balancers that keep a
+ * connection for up to 60 s no longer reopen it mid-load, and reopened connections queue for accept behind a busy loop.
+ */
+const KEEP_ALIVE_MS = 65_000;
+
+function keepConnectionsAlive(app: INestApplication): void {
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // must exceed the keep-alive timeout, or a request arriving just before it ends is cut off
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
 }

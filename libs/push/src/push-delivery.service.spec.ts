@@ -4,9 +4,16 @@ import { PushSocket, SocketRegistry } from './socket-registry';
 
 function socket(userId: string, heldBack: PushMessage[] | null = null) {
   const emitted: PushMessage[] = [];
+  // what reaches the engine: socket.io packets of the default namespace, decoded back here
   const s = {
     data: { user: { userId }, heldBack },
-    emit: (_event: string, message: PushMessage) => void emitted.push(message),
+    conn: {
+      readyState: 'open',
+      write: (packet: string) => {
+        const [event, payload] = JSON.parse(packet.replace(/^2/, '')) as [string, PushMessage];
+        if (event === 'message') emitted.push(payload);
+      },
+    },
   } as unknown as PushSocket;
   return { socket: s, emitted };
 }

@@ -41,6 +41,9 @@ const DRAINING_MESSAGE = 'this node is shutting down: log in again to get a live
   pingInterval: 25_000,
   pingTimeout: 20_000,
   maxHttpBufferSize: 64 * 1024,
+  // memory per connection: no per-socket deflate context (zlib keeps ~tens of KiB per socket), no polling compression
+  perMessageDeflate: false,
+  httpCompression: false,
 })
 export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PushGateway.name);
@@ -80,6 +83,8 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   async handleConnection(socket: PushSocket): Promise<void> {
+    // the handshake holds what we read (auth, headers); the upgrade request and its buffers can go
+    (socket.conn as { request: unknown }).request = null;
     if (this.draining) return this.refuse(socket, PushErrorCode.NodeDraining, DRAINING_MESSAGE);
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastSeq?: unknown };
     if (typeof auth.token !== 'string' || !auth.token)
