@@ -161,6 +161,24 @@ describe('bad input on the one-process server', () => {
     });
   });
 
+  it('refuses deeply nested JSON and huge arrays with 400 naming the problem, with or without a token', async () => {
+    // nested ~1,500 deep (the array one is 3 KB): used to be a 500, a stack overflow in the validation pipe
+    const deepObject = '{"a":'.repeat(1500) + '1' + '}'.repeat(1500);
+    const deepArray = '['.repeat(1500) + ']'.repeat(1500);
+    for (const raw of [deepArray, `{"username":${deepArray}}`, deepObject]) {
+      expectProblem(await call('POST', '/auth/register', { raw, token: null }), 400, {
+        code: 'BODY_TOO_DEEP',
+        mentions: [/deep/],
+      });
+      expectProblem(await call('POST', '/messages', { raw }), 400, { code: 'BODY_TOO_DEEP', mentions: [/deep/] });
+    }
+    const wide = JSON.stringify({ to: { userId: bob.userId }, body: 'x', clientMsgId: 'c', many: Array(5000).fill(0) });
+    expectProblem(await call('POST', '/messages', { raw: wide }), 400, {
+      code: 'BODY_ARRAY_TOO_LONG',
+      mentions: [/array/],
+    });
+  });
+
   it('names wrong types', async () => {
     expectProblem(await send(123), 400, { code: 'VALIDATION_FAILED', mentions: [/body/] });
     expectProblem(await send({ text: 'hi' }), 400, { mentions: [/body/] });

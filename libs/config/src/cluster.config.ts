@@ -143,6 +143,8 @@ export class MessageDispatchConfig extends RocketMqClientConfig {
 
   /** Its API is internal: a send to a large group carries every member id (~40 bytes each). */
   override HTTP_BODY_LIMIT = '16mb';
+  /** A group send names every member (internal API, up to 100,000). */
+  override HTTP_JSON_MAX_ARRAY_LENGTH = 100_000;
 }
 
 /** apps/storage-worker: the history (Elasticsearch) and offline (Redis inbox) consumer groups. */

@@ -46,6 +46,20 @@ export class SwitchboardConfig {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 64kb' })
   HTTP_BODY_LIMIT = '64kb';
 
+  /** JSON bodies nested deeper than this are refused (400 BODY_TOO_DEEP) before anything walks them. */
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  @Type(() => Number)
+  HTTP_JSON_MAX_DEPTH = 32;
+
+  /** JSON bodies with an array longer than this are refused (400 BODY_ARRAY_TOO_LONG). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  @Type(() => Number)
+  HTTP_JSON_MAX_ARRAY_LENGTH = 1000;
+
   @IsInt()
   @Min(1)
   @Type(() => Number)

@@ -19,7 +19,12 @@ export function configureHttpApp(app: INestApplication, options: { title: string
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
   express.use(assignRequestId);
-  express.use(jsonBodyParser(config.HTTP_BODY_LIMIT));
+  express.use(
+    jsonBodyParser(config.HTTP_BODY_LIMIT, {
+      maxDepth: config.HTTP_JSON_MAX_DEPTH,
+      maxArrayLength: config.HTTP_JSON_MAX_ARRAY_LENGTH,
+    }),
+  );
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
