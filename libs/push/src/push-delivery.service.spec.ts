@@ -1,6 +1,10 @@
 import { OutboundMessage, PushMessage, WireType } from '@app/protocol';
 import { PushDeliveryService } from './push-delivery.service';
+import { SlowConsumerGuard } from './slow-consumer.guard';
 import { PushSocket, SocketRegistry } from './socket-registry';
+
+/** Every socket in these tests reads fast: the guard always admits. */
+const admitAll = { admit: () => true } as unknown as SlowConsumerGuard;
 
 function socket(userId: string, heldBack: PushMessage[] | null = null) {
   const emitted: PushMessage[] = [];
@@ -26,7 +30,7 @@ describe('PushDeliveryService', () => {
     const registry = new SocketRegistry();
     const [b1, b2, c1] = [socket('b'), socket('b'), socket('c')];
     [b1, b2, c1].forEach((s) => registry.add(s.socket));
-    new PushDeliveryService(registry).deliver({
+    new PushDeliveryService(registry, admitAll).deliver({
       message,
       recipients: [
         { userId: 'b', seq: 4 },
@@ -44,7 +48,7 @@ describe('PushDeliveryService', () => {
     const held: PushMessage[] = [];
     const replaying = socket('b', held);
     registry.add(replaying.socket);
-    new PushDeliveryService(registry).deliver({ message, recipients: [{ userId: 'b', seq: 2 }] });
+    new PushDeliveryService(registry, admitAll).deliver({ message, recipients: [{ userId: 'b', seq: 2 }] });
     expect(replaying.emitted).toEqual([]);
     expect(held).toEqual([{ ...message, seq: 2 }]);
   });

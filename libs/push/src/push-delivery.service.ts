@@ -1,12 +1,16 @@
 import { PushBatch } from '@app/core';
 import { metrics } from '@app/platform';
 import { Injectable } from '@nestjs/common';
+import { SlowConsumerGuard } from './slow-consumer.guard';
 import { SocketRegistry } from './socket-registry';
 
 /** Emits a batch that dispatch routed to this node to each recipient's local sockets. */
 @Injectable()
 export class PushDeliveryService {
-  constructor(private readonly registry: SocketRegistry) {}
+  constructor(
+    private readonly registry: SocketRegistry,
+    private readonly slowConsumers: SlowConsumerGuard,
+  ) {}
 
   deliver({ message, recipients }: PushBatch): void {
     let emitted = 0;
@@ -16,7 +20,8 @@ export class PushDeliveryService {
       const own = { ...message, seq };
       for (const socket of sockets) {
         if (socket.data.heldBack) socket.data.heldBack.push(own);
-        else socket.emit('message', own);
+        else if (this.slowConsumers.admit(socket)) socket.emit('message', own);
+        else continue;
         emitted++;
       }
     }
