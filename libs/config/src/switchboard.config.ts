@@ -70,10 +70,57 @@ export class SwitchboardConfig {
   @Type(() => Number)
   RATE_LIMIT_LOGIN_PER_MINUTE = 20;
 
+  /** Logins and registrations naming one username, from any address. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE = 10;
+
+  /** Password hashes (argon2, 64 MiB each) computed at once; the rest wait in a queue. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  @Type(() => Number)
+  PASSWORD_HASH_CONCURRENCY = 2;
+
+  /** Logins/registrations that may wait for a hash; past it: 503 AUTH_BUSY (retry later), never a starved server. */
+  @IsInt()
+  @Min(0)
+  @Type(() => Number)
+  PASSWORD_HASH_QUEUE_MAX = 32;
+
   @IsInt()
   @Min(1)
   @Type(() => Number)
   RATE_LIMIT_DEFAULT_PER_MINUTE = 600;
+
+  /**
+   * Push node: most bytes the server may hold queued for one socket (socket.io write buffer + WebSocket buffered
+   * amount). A socket past it stopped reading: it is dropped (SLOW_CONSUMER) and its inbox serves it on reconnect.
+   * 0 turns the cap off.
+   */
+  @IsInt()
+  @Min(0)
+  @Type(() => Number)
+  PUSH_SOCKET_MAX_QUEUED_BYTES = 1024 * 1024;
+
+  /** Push node: most live sockets of one user on a node (more: WS error TOO_MANY_CONNECTIONS). */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  PUSH_MAX_CONNECTIONS_PER_USER = 10;
+
+  /** Push node: most live sockets from one client address on a node (more: WS error TOO_MANY_CONNECTIONS). */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  PUSH_MAX_CONNECTIONS_PER_ADDRESS = 500;
+
+  /** Push node: events (acks) one socket may send per second; past it they are dropped with a RATE_LIMITED error. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  PUSH_SOCKET_EVENTS_PER_SECOND = 200;
 
   /** How long dispatch waits for the broker's receipt before a send fails (and its seqs may be burnt). */
   @IsInt()

@@ -18,6 +18,8 @@ export enum ErrorCode {
   SendInProgress = 'SEND_IN_PROGRESS',
   DependencyUnavailable = 'DEPENDENCY_UNAVAILABLE',
   RateLimited = 'RATE_LIMITED',
+  /** Too many logins/registrations waiting for a password hash: retry later. */
+  AuthBusy = 'AUTH_BUSY',
   GroupNotFound = 'GROUP_NOT_FOUND',
   NotAGroupMember = 'NOT_A_MEMBER',
   GroupPermissionDenied = 'GROUP_PERMISSION_DENIED',
@@ -51,6 +53,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.SendInProgress]: 409,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.DependencyUnavailable]: 503,
+  [ErrorCode.AuthBusy]: 503,
   [ErrorCode.GroupNotFound]: 404,
   [ErrorCode.NotAGroupMember]: 403,
   [ErrorCode.GroupPermissionDenied]: 403,
