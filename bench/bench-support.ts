@@ -139,6 +139,8 @@ export async function startStandalone(
       RATE_LIMIT_SEND_PER_MINUTE: unlimited,
       RATE_LIMIT_DEFAULT_PER_MINUTE: unlimited,
       RATE_LIMIT_LOGIN_PER_MINUTE: unlimited,
+      RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE: unlimited,
+      PASSWORD_HASH_QUEUE_MAX: unlimited,
       ...env,
     },
     port,

@@ -129,6 +129,8 @@ export class SplitCluster {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_SEND_PER_MINUTE: '100000',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE: '100000',
+      PASSWORD_HASH_QUEUE_MAX: '100000',
       RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
       ...options.env,
     };

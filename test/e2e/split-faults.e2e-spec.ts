@@ -160,7 +160,7 @@ describe('rate limits on the split', () => {
       status: 429,
       body: { statusCode: 429, code: 'RATE_LIMITED' },
     });
-    // another username from the same address is counted apart
+    // registering is counted apart from logging in (each route has its own counter)
     await expect(one.register(`${name}x`, 'password-123')).resolves.toMatchObject({ username: `${name}x` });
   }, 60_000);
 });
