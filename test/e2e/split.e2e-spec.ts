@@ -1,5 +1,5 @@
 import { PushMessage, WireType } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { waitFor } from '@app/testing';
 import { befriend, chatBodies, collectMessages, SplitCluster } from './split-cluster';
 
@@ -118,7 +118,7 @@ describe('the split on real engines', () => {
 
   it('refuses a token on the wrong node and forwards /ws to the right one', async () => {
     const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(cluster.nodeIds[1])];
-    const impostor = new SwitchboardClient({ baseUrl: cluster.gatewayUrl });
+    const impostor = new SwitchboardClient({ baseUrl: cluster.gatewayUrl, autoMove: false });
     impostor.http.token = alice.http.token;
     impostor.session = { ...alice.session!, node: bob.session!.node };
     await expect(impostor.connect()).rejects.toMatchObject({ event: { code: 'TOKEN_WRONG_NODE' } });
@@ -138,6 +138,20 @@ describe('the split on real engines', () => {
     });
     socket.disconnect();
     expect(connected.nodeId).toBe(alice.session!.node.id);
+  });
+
+  it('moves an SDK client told TOKEN_WRONG_NODE to the node its refreshed token names', async () => {
+    const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(cluster.nodeIds[1])];
+    await befriend(alice, bob);
+    const moves: string[] = [];
+    alice.on('moved', ({ from, to }) => moves.push(`${from.id} -> ${to.id}`));
+    // as if the session had been handed out for the other node (e.g. the ring changed since)
+    alice.useSession({ ...alice.session!, node: bob.session!.node });
+    const seen = collectMessages(alice);
+    expect(await alice.connect()).toMatchObject({ nodeId: cluster.nodeIds[0] });
+    expect(moves).toEqual([`${cluster.nodeIds[1]} -> ${cluster.nodeIds[0]}`]);
+    await bob.sendToUser(alice.userId, 'found you');
+    await waitFor(() => chatBodies(seen).includes('found you'), 10_000, 'delivered after the move');
   });
 
   it('ends a session on logout through the gateway, on the node that holds the socket', async () => {
@@ -185,33 +199,37 @@ describe('the split on real engines', () => {
     await cluster.startApp('netty-node-2');
   }, 90_000);
 
-  it('drains a push node on SIGTERM: it leaves the ring at once, tells its clients, and exits; nothing is lost', async () => {
+  it('drains a push node on SIGTERM: it leaves the ring, and its SDK clients move to the live node by themselves; nothing lost or doubled', async () => {
     const draining = cluster.nodeIds[1];
     const [alice, bob] = [await userOn(cluster.nodeIds[0]), await userOn(draining)];
     await befriend(alice, bob);
     const errors: string[] = [];
+    const moves: string[] = [];
     bob.on('pushError', (e) => errors.push(e.code));
-    const before = collectMessages(bob);
+    bob.on('moved', ({ from, to }) => moves.push(`${from.id} -> ${to.id}`));
+    const seen = collectMessages(bob);
     await bob.connect();
     await alice.sendToUser(bob.userId, 'before the drain');
-    await waitFor(() => chatBodies(before).includes('before the drain'), 10_000);
-    const lastSeq = bob.lastSeq;
-    await waitFor(async () => (await bob.inbox(0)).watermark >= lastSeq, 5000, 'ack stored');
+    await waitFor(() => chatBodies(seen).includes('before the drain'), 10_000);
 
     const stopping = Date.now();
     const exited = cluster.stopApp('netty-node-2', 'SIGTERM');
     await waitFor(() => errors.includes('NODE_DRAINING'), 10_000, 'clients told to move');
+    // sent while bob is between nodes: kept in his inbox, replayed after his lastSeq on the live node
+    await alice.sendToUser(bob.userId, 'during the drain');
     await exited;
     // well inside DRAIN_TIMEOUT_MS (2 s here) + shutdown, and far from the 15 s after which stopApp would SIGKILL
     expect(Date.now() - stopping).toBeLessThan(10_000);
-    // the node left the ring before it went: the next login lands on the live node without waiting for NODE_TTL_MS
-    const again = cluster.device(bob, lastSeq);
-    expect((await again.login(bob.username, bob.password)).node.id).toBe(cluster.nodeIds[0]);
+    await waitFor(() => bob.state === 'connected' && moves.length > 0, 20_000, 'bob moved by himself');
+    expect(moves).toEqual([`${draining} -> ${cluster.nodeIds[0]}`]);
+    expect(bob.session!.node.id).toBe(cluster.nodeIds[0]);
+    // the node left the ring before it went: a new login lands on the live node without waiting for NODE_TTL_MS
+    expect((await cluster.device(bob).login(bob.username, bob.password)).node.id).toBe(cluster.nodeIds[0]);
     await alice.sendToUser(bob.userId, 'after the drain');
-    const after = collectMessages(again);
-    await again.connect();
-    await waitFor(() => chatBodies(after).includes('after the drain'), 15_000, 'delivered on the live node');
-    expect(chatBodies(after)).toEqual(['after the drain']);
+    await waitFor(() => chatBodies(seen).includes('after the drain'), 15_000, 'delivered on the live node');
+    await waitFor(async () => (await bob.inbox(0)).watermark >= bob.lastSeq, 5000, 'acked on the live node');
+    expect(chatBodies(seen)).toEqual(['before the drain', 'during the drain', 'after the drain']);
+    expect(new Set(seen.map((m) => m.seq)).size).toBe(seen.length);
     await cluster.startApp('netty-node-2');
   }, 90_000);
 

@@ -11,7 +11,9 @@ import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 import { LoginUseCase } from './use-cases/login.use-case';
 import { LogoutUseCase } from './use-cases/logout.use-case';
+import { RefreshUseCase } from './use-cases/refresh.use-case';
 import { RegisterUseCase } from './use-cases/register.use-case';
+import { SessionIssuer } from './session-issuer';
 
 /** Token handling only: what a push node needs to verify clients. */
 @Module({
@@ -32,7 +34,7 @@ import { RegisterUseCase } from './use-cases/register.use-case';
 })
 export class TokensModule {}
 
-/** Accounts over HTTP: register, login, logout, users; installs the global auth and rate-limit guards (in that order). */
+/** Accounts over HTTP: register, login, refresh, logout, users; installs the global auth and rate-limit guards (in that order). */
 @Module({
   imports: [TokensModule],
   controllers: [AuthController, UsersController],
@@ -42,6 +44,8 @@ export class TokensModule {}
     RegisterUseCase,
     LoginUseCase,
     LogoutUseCase,
+    RefreshUseCase,
+    SessionIssuer,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],

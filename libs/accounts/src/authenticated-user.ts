@@ -23,3 +23,27 @@ export interface AccessTokenClaims {
   exp: number;
   iat: number;
 }
+
+/** A refresh token's claims: single-use, bound to the access token issued with it (`at`), whose revocation ends it. */
+export interface RefreshTokenClaims {
+  typ: 'refresh';
+  sub: string;
+  usr: string;
+  jti: string;
+  /** The id of the access token issued together with this refresh token. */
+  at: string;
+  plt?: DevicePlatform;
+  exp: number;
+  iat: number;
+}
+
+/** A verified refresh token. */
+export interface RefreshGrant {
+  userId: string;
+  username: string;
+  tokenId: string;
+  accessTokenId: string;
+  platform: DevicePlatform;
+  /** Epoch seconds. */
+  expiresAt: number;
+}

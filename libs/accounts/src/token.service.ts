@@ -1,16 +1,62 @@
+import { SwitchboardConfig } from '@app/config';
 import { DomainError, ErrorCode, newTimeOrderedId, TOKEN_REVOCATION_STORE, TokenRevocationStore } from '@app/core';
 import { DEVICE_PLATFORMS, DevicePlatform } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AccessTokenClaims, AuthenticatedUser } from './authenticated-user';
+import { AccessTokenClaims, AuthenticatedUser, RefreshGrant, RefreshTokenClaims } from './authenticated-user';
 
-/** Issues, verifies and revokes short-lived access tokens (HS256, secret from config). */
+/**
+ * Issues, verifies and revokes short-lived access tokens and the longer-lived refresh tokens issued with them (HS256,
+ * secret from config). The two kinds never pass for each other: refresh tokens carry `typ: refresh` and no node.
+ */
 @Injectable()
 export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     @Inject(TOKEN_REVOCATION_STORE) private readonly revocations: TokenRevocationStore,
+    private readonly config: SwitchboardConfig,
   ) {}
+
+  /** A refresh token bound to the access token `accessTokenId`; its lifetime is REFRESH_TTL_SECONDS. */
+  async issueRefresh(
+    user: { id: string; username: string },
+    accessTokenId: string,
+    platform: DevicePlatform,
+  ): Promise<{ token: string; expiresIn: number }> {
+    const expiresIn = this.config.REFRESH_TTL_SECONDS;
+    const token = await this.jwt.signAsync(
+      { typ: 'refresh', sub: user.id, usr: user.username, jti: newTimeOrderedId(), at: accessTokenId, plt: platform },
+      { expiresIn },
+    );
+    return { token, expiresIn };
+  }
+
+  /** Verifies a refresh token's signature, kind and expiry (not whether it was spent: that is the caller's claim). */
+  async verifyRefresh(token: string): Promise<RefreshGrant> {
+    let claims: RefreshTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<RefreshTokenClaims>(token, { algorithms: ['HS256'] });
+    } catch (error) {
+      if ((error as Error).name === 'TokenExpiredError')
+        throw new DomainError(ErrorCode.RefreshTokenExpired, 'refresh token expired, log in again');
+      throw new DomainError(ErrorCode.RefreshTokenInvalid, 'refresh token is invalid');
+    }
+    if (claims.typ !== 'refresh' || !claims.sub || !claims.jti || !claims.at)
+      throw new DomainError(ErrorCode.RefreshTokenInvalid, 'refresh token is invalid');
+    return {
+      userId: claims.sub,
+      username: claims.usr,
+      tokenId: claims.jti,
+      accessTokenId: claims.at,
+      platform: this.platformOf(claims.plt),
+      expiresAt: claims.exp,
+    };
+  }
+
+  /** Whether a token id (access token) was revoked: logout, or replaced by a newer login. */
+  isRevoked(tokenId: string): Promise<boolean> {
+    return this.revocations.isRevoked(tokenId);
+  }
 
   async issue(
     user: { id: string; username: string },
@@ -40,7 +86,7 @@ export class TokenService {
         expired ? 'access token expired, log in again' : 'access token is invalid',
       );
     }
-    if (!claims.sub || !claims.jti || !claims.node)
+    if (!claims.sub || !claims.jti || !claims.node || (claims as { typ?: unknown }).typ !== undefined)
       throw new DomainError(ErrorCode.Unauthenticated, 'access token is invalid');
     if (await this.revocations.isRevoked(claims.jti))
       throw new DomainError(ErrorCode.TokenRevoked, 'access token was revoked, log in again');
@@ -62,8 +108,12 @@ export class TokenService {
       username: claims.usr,
       nodeId: claims.node,
       tokenId: claims.jti,
-      platform: claims.plt && (DEVICE_PLATFORMS as readonly string[]).includes(claims.plt) ? claims.plt : 'other',
+      platform: this.platformOf(claims.plt),
       expiresAt: claims.exp,
     };
+  }
+
+  private platformOf(plt: DevicePlatform | undefined): DevicePlatform {
+    return plt && (DEVICE_PLATFORMS as readonly string[]).includes(plt) ? plt : 'other';
   }
 }

@@ -24,11 +24,19 @@ export class SwitchboardConfig {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /** Access tokens are short-lived: clients trade their refresh token for a new one (POST /auth/refresh). */
   @IsInt()
   @Min(60)
   @Max(7 * 24 * 3600)
   @Type(() => Number)
-  JWT_TTL_SECONDS = 3600;
+  JWT_TTL_SECONDS = 900;
+
+  /** Lifetime of a refresh token (single-use; each refresh hands out a new one with a fresh lifetime). */
+  @IsInt()
+  @Min(300)
+  @Max(90 * 24 * 3600)
+  @Type(() => Number)
+  REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
   @IsInt()
   @Min(1)

@@ -14,10 +14,24 @@ export interface NodeAddress {
 
 export interface LoginResponse {
   accessToken: string;
+  /** Seconds until the access token expires. */
   expiresIn: number;
+  /** Single-use: `POST /auth/refresh` trades it for a new access token and a new refresh token. */
+  refreshToken: string;
+  /** Seconds until the refresh token expires. */
+  refreshExpiresIn: number;
   user: PublicUser;
+  /** The push node to connect to (the hash ring's choice for this user when the token was issued). */
   node: NodeAddress;
 }
+
+/** `POST /auth/refresh` */
+export interface RefreshRequest {
+  refreshToken: string;
+}
+
+/** `POST /auth/refresh` answer: a fresh session pair naming a live node; the refresh token presented is spent. */
+export type RefreshResponse = LoginResponse;
 
 export interface SendMessageResponse {
   messageId: string;

@@ -58,10 +58,21 @@ export class NodeAddressDto {
 }
 
 export class LoginResponseDto {
-  @ApiProperty() accessToken: string;
-  @ApiProperty({ example: 3600, description: 'seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ description: 'short-lived bearer token for the API and the push handshake' }) accessToken: string;
+  @ApiProperty({ example: 900, description: 'seconds until the access token expires (JWT_TTL_SECONDS)' })
+  expiresIn: number;
+  @ApiProperty({ description: 'single-use: trade it at POST /auth/refresh for a new pair' }) refreshToken: string;
+  @ApiProperty({ example: 2592000, description: 'seconds until the refresh token expires (REFRESH_TTL_SECONDS)' })
+  refreshExpiresIn: number;
   @ApiProperty({ type: PublicUserDto }) user: PublicUserDto;
-  @ApiProperty({ type: NodeAddressDto }) node: NodeAddressDto;
+  @ApiProperty({ type: NodeAddressDto, description: 'the push node to connect to' }) node: NodeAddressDto;
+}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'the refresh token of the last login or refresh' })
+  @IsString()
+  @Length(1, 4096)
+  refreshToken: string;
 }
 
 export class UserSearchQueryDto {

@@ -3,8 +3,6 @@ import { SwitchboardConfig } from '@app/config';
 import {
   DomainError,
   ErrorCode,
-  NODE_DIRECTORY,
-  NodeDirectory,
   PUSH_BROADCASTER,
   PushBroadcaster,
   SESSION_REGISTRY,
@@ -15,7 +13,7 @@ import type { DevicePlatform, LoginResponse } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthenticatedUser } from '../authenticated-user';
 import { PasswordHasher } from '../password-hasher';
-import { toPublicUser } from '../public-user';
+import { SessionIssuer } from '../session-issuer';
 import { TokenService } from '../token.service';
 
 @Injectable()
@@ -28,7 +26,7 @@ export class LoginUseCase {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
-    @Inject(NODE_DIRECTORY) private readonly nodes: NodeDirectory,
+    private readonly issuer: SessionIssuer,
     @Inject(SESSION_REGISTRY) private readonly sessions: SessionRegistry,
     @Inject(PUSH_BROADCASTER) private readonly broadcaster: PushBroadcaster,
     private readonly config: SwitchboardConfig,
@@ -39,11 +37,9 @@ export class LoginUseCase {
     this.dummyHash ??= this.hasher.hash(randomUUID());
     const ok = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), input.password);
     if (!user || !ok) throw new DomainError(ErrorCode.InvalidCredentials, 'wrong username or password');
-    const node = await this.nodes.nodeFor(user.id);
-    const { token, expiresIn, claims } = await this.tokens.issue(user, node.id, input.platform ?? 'other');
-    await this.sessions.register(user.id, claims.tokenId, claims.platform, claims.expiresAt * 1000);
+    const { response, claims } = await this.issuer.open(user, input.platform ?? 'other');
     await this.endReplacedSessions(claims);
-    return { accessToken: token, expiresIn, user: toPublicUser(user), node };
+    return response;
   }
 
   /**

@@ -5,6 +5,13 @@ export enum ErrorCode {
   InvalidCredentials = 'INVALID_CREDENTIALS',
   Unauthenticated = 'UNAUTHENTICATED',
   TokenRevoked = 'TOKEN_REVOKED',
+  /** Not a refresh token of ours (bad signature, an access token, garbage). */
+  RefreshTokenInvalid = 'REFRESH_TOKEN_INVALID',
+  RefreshTokenExpired = 'REFRESH_TOKEN_EXPIRED',
+  /** Its session ended (logout, or replaced by a newer login): log in again. */
+  RefreshTokenRevoked = 'REFRESH_TOKEN_REVOKED',
+  /** Already traded once (refresh tokens are single-use): a stolen copy, or a client that lost the answer. */
+  RefreshTokenReused = 'REFRESH_TOKEN_REUSED',
   UserNotFound = 'USER_NOT_FOUND',
   FriendRequestNotFound = 'FRIEND_REQUEST_NOT_FOUND',
   FriendRequestExists = 'FRIEND_REQUEST_EXISTS',
@@ -40,6 +47,10 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InvalidCredentials]: 401,
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.TokenRevoked]: 401,
+  [ErrorCode.RefreshTokenInvalid]: 401,
+  [ErrorCode.RefreshTokenExpired]: 401,
+  [ErrorCode.RefreshTokenRevoked]: 401,
+  [ErrorCode.RefreshTokenReused]: 401,
   [ErrorCode.Blocked]: 403,
   [ErrorCode.NotFriends]: 403,
   [ErrorCode.Forbidden]: 403,
