@@ -70,6 +70,8 @@ export class SplitCluster {
     readonly apps: Partial<Record<AppName, AppSpec>> & Record<Exclude<AppName, 'gateway-2'>, AppSpec>,
     readonly nodeIds: [string, string],
     private readonly cleanup: () => Promise<void>,
+    /** Where each app's output goes (`<app>.log`). */
+    readonly logsDir: string = LOGS,
   ) {}
 
   get gatewayUrl(): string {
@@ -87,7 +89,8 @@ export class SplitCluster {
    * `env`: settings for every app (e.g. rate limits). `gateways`: 2 starts a second gateway on the same engines.
    * `via`: reach PostgreSQL or Elasticsearch through another `host:port` (a TcpFaultProxy, to cut it).
    * `rocketmq`: another RocketMQ than the shared one (a DedicatedRocketMq, to kill it); the proxy's routes name its
-   * own address, so a relay in front of it would be bypassed.
+   * own address, so a relay in front of it would be bypassed. `logsDir`: where the apps' output goes (default
+   * reports/split-logs).
    */
   static async start(
     options: {
@@ -96,10 +99,12 @@ export class SplitCluster {
       gateways?: 1 | 2;
       via?: { postgres?: string; elasticsearch?: string };
       rocketmq?: { endpoints: string; namesrvPort: number };
+      logsDir?: string;
     } = {},
   ): Promise<SplitCluster> {
     if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) throw new Error('run `npm run build` first');
-    mkdirSync(LOGS, { recursive: true });
+    const logsDir = options.logsDir ?? LOGS;
+    mkdirSync(logsDir, { recursive: true });
     const run = randomBytes(4).toString('hex');
     const database = await createPostgresTestDatabase();
     const topic = `sbe2e-${run}`;
@@ -186,14 +191,19 @@ export class SplitCluster {
       gateway: gateway(gw),
       ...(options.gateways === 2 && { 'gateway-2': gateway(gw2) }),
     };
-    const cluster = new SplitCluster(apps, nodeIds, async () => {
-      await Promise.all([
-        database.drop(),
-        redisLease?.release(),
-        fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined),
-        topicScript('delete').catch(() => undefined), // a killed broker may be gone already
-      ]);
-    });
+    const cluster = new SplitCluster(
+      apps,
+      nodeIds,
+      async () => {
+        await Promise.all([
+          database.drop(),
+          redisLease?.release(),
+          fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined),
+          topicScript('delete').catch(() => undefined), // a killed broker may be gone already
+        ]);
+      },
+      logsDir,
+    );
     const order: AppName[] = ['message-dispatch', 'storage-worker', 'netty-node-1', 'netty-node-2', 'gateway'];
     if (options.gateways === 2) order.push('gateway-2');
     for (const name of order) await cluster.startApp(name);
@@ -203,7 +213,7 @@ export class SplitCluster {
   async startApp(name: AppName): Promise<void> {
     const spec = this.apps[name];
     if (!spec) throw new Error(`${name} is not part of this cluster`);
-    const log = createWriteStream(join(LOGS, `${name}.log`), { flags: 'a' });
+    const log = createWriteStream(join(this.logsDir, `${name}.log`), { flags: 'a' });
     // SWITCHBOARD_CPU_PROFILE_DIR=<dir>: each app writes a V8 CPU profile there when it stops (benchmarks)
     const profileDir = process.env.SWITCHBOARD_CPU_PROFILE_DIR;
     const profile = profileDir
@@ -220,13 +230,13 @@ export class SplitCluster {
     const until = Date.now() + 45_000;
     for (;;) {
       if (child.exitCode !== null)
-        throw new Error(`${name} exited with ${child.exitCode} during start; see reports/split-logs/${name}.log`);
+        throw new Error(`${name} exited with ${child.exitCode} during start; see ${this.logsDir}/${name}.log`);
       try {
         if ((await fetch(`http://127.0.0.1:${spec.port}/health`)).ok) return;
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > until) throw new Error(`${name} not healthy within 45 s; see reports/split-logs/${name}.log`);
+      if (Date.now() > until) throw new Error(`${name} not healthy within 45 s; see ${this.logsDir}/${name}.log`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

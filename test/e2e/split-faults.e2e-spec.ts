@@ -1,5 +1,5 @@
 import { SwitchboardClient } from '@app/sdk';
-import { freePort, waitFor } from '@app/testing';
+import { freePort, EVENTUALLY_MS, waitFor } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,7 +82,7 @@ describe('the split when Redis goes away while running', () => {
           return false;
         }
       },
-      10_000,
+      EVENTUALLY_MS,
       'redis-server listening',
     );
   }

@@ -1,5 +1,6 @@
 import { ConsumerGroup, MessageBus, MessageEnvelope, newTimeOrderedId } from '@app/core';
 import { WireType } from '@app/protocol';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 
 export interface MessageBusHarness {
   /** A bus; each call may return a fresh client on the same underlying engine. */
@@ -27,14 +28,6 @@ function envelope(body: string): MessageEnvelope {
     ],
     storeInHistory: true,
   };
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Every MessageBus adapter: durable publish, both consumer groups see every message, failures come back. */
@@ -71,8 +64,8 @@ export function messageBusContract(harness: MessageBusHarness): void {
   it('delivers every published envelope intact to both consumer groups', async () => {
     const env = envelope('hello');
     await bus.publish(env);
-    await waitFor(() => delivered(ConsumerGroup.History, env.message.messageId).length > 0, 15_000);
-    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, 15_000);
+    await waitFor(() => delivered(ConsumerGroup.History, env.message.messageId).length > 0, EVENTUALLY_MS);
+    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, EVENTUALLY_MS);
     expect(delivered(ConsumerGroup.History, env.message.messageId)[0]).toEqual(env);
     expect(delivered(ConsumerGroup.Offline, env.message.messageId)[0]).toEqual(env);
   });
@@ -80,7 +73,7 @@ export function messageBusContract(harness: MessageBusHarness): void {
   it('keeps unicode and large bodies intact', async () => {
     const env = envelope('héllo 👋 世界 '.repeat(300));
     await bus.publish(env);
-    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, 15_000);
+    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, EVENTUALLY_MS);
     expect(delivered(ConsumerGroup.Offline, env.message.messageId)[0].message.body).toBe(env.message.body);
   });
 
@@ -94,7 +87,7 @@ export function messageBusContract(harness: MessageBusHarness): void {
     if (published) {
       await waitFor(
         () => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0,
-        harness.redeliveryWithinMs,
+        harness.redeliveryWithinMs + EVENTUALLY_MS,
       );
       expect(failures).toBe(before + 1);
     } else {
