@@ -9,11 +9,14 @@ FROM node:20-bookworm AS build
 WORKDIR /app
 
 COPY package.json package-lock.json ./
+# npm workspaces: each package's manifest must be there for `npm ci`
+COPY packages/client/package.json ./packages/client/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
+COPY packages ./packages
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

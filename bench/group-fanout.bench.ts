@@ -11,7 +11,7 @@
  */
 import { newTimeOrderedId } from '@app/core';
 import { PushMessage, WireType } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import * as jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';

@@ -1,5 +1,5 @@
 import { WireType } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { cpuBreakdown, percentile, runConcurrent, totalOf } from './bench-support';
 
 export interface Pair {

@@ -1,5 +1,5 @@
 import { PushErrorCode, PushMessage, SendMessageResponse, WireType } from '@app/protocol';
-import { SwitchboardApiError, SwitchboardClient } from '@app/sdk';
+import { SwitchboardApiError, SwitchboardClient } from '@switchboard/client';
 import { WriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientLogLine } from './chaos-log';

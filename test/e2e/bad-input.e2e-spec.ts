@@ -6,7 +6,7 @@ import {
   PushMessage,
   WireType,
 } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import * as jwt from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';

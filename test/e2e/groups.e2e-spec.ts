@@ -1,5 +1,5 @@
 import { groupConversationId, PushMessage, SendMessageResponse, WireType } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { DEPLOYMENTS, RunningDeployment } from './deployments';
 import { collect, newUser } from './standalone-harness';

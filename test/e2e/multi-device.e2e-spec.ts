@@ -1,5 +1,5 @@
 import { PushErrorCode, PushErrorEvent, WireType, type DevicePlatform } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newUser, RunningStandalone, startStandalone } from './standalone-harness';

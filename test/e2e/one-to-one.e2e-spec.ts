@@ -1,4 +1,4 @@
-import { SwitchboardApiError, SwitchboardClient } from '@app/sdk';
+import { SwitchboardApiError, SwitchboardClient } from '@switchboard/client';
 import { PushMessage, WireType } from '@app/protocol';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { befriend, collect, newUser, RunningStandalone, startStandalone } from './standalone-harness';

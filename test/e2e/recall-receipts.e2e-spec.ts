@@ -6,7 +6,7 @@ import {
   TypingEvent,
   WireType,
 } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { befriend, collect, newUser, RunningStandalone, startStandalone } from './standalone-harness';
 

@@ -1,5 +1,5 @@
 import { PushMessage, WireType } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { claimRedisTestDatabase, createPostgresTestDatabase, freePort, waitFor } from '@app/testing';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

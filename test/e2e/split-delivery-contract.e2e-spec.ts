@@ -1,5 +1,5 @@
 import { directConversationId, PushMessage, WireType } from '@app/protocol';
-import { SwitchboardApiError, SwitchboardClient } from '@app/sdk';
+import { SwitchboardApiError, SwitchboardClient } from '@switchboard/client';
 import { waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { befriend, SplitCluster, TestUser } from './split-cluster';

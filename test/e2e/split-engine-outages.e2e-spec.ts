@@ -1,4 +1,4 @@
-import { SwitchboardApiError } from '@app/sdk';
+import { SwitchboardApiError } from '@switchboard/client';
 import { TcpFaultProxy, EVENTUALLY_MS, waitFor } from '@app/testing';
 import { DedicatedRocketMq } from './dedicated-rocketmq';
 import { befriend, chatBodies, collectMessages, SplitCluster, TestUser } from './split-cluster';

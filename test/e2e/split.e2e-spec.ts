@@ -1,5 +1,5 @@
 import { PushMessage, WireType } from '@app/protocol';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { befriend, chatBodies, collectMessages, SplitCluster } from './split-cluster';
 

@@ -1,5 +1,5 @@
 import { loadConfig, StandaloneConfig } from '@app/config';
-import { SwitchboardClient } from '@app/sdk';
+import { SwitchboardClient } from '@switchboard/client';
 import { freePort } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -24,10 +24,10 @@ import type {
   PresenceEvent,
 } from '@app/protocol';
 import { PushErrorCode, type DevicePlatform } from '@app/protocol';
-import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
 import { io, Socket } from 'socket.io-client';
 import { HttpClient } from './http-client';
+import { randomId } from './random-id';
 import { SequenceTracker } from './sequence-tracker';
 
 export interface SwitchboardClientOptions {
@@ -46,7 +46,7 @@ export interface SwitchboardClientOptions {
 export interface SwitchboardClientEvents {
   message: [PushMessage];
   connected: [ConnectedEvent];
-  /** The node refused or reported a problem (type 202); named so Node's special 'error' event stays unused. */
+  /** The node refused or reported a problem (type 202); not named 'error', which some emitters treat specially. */
   pushError: [PushErrorEvent];
   disconnected: [string];
   /** Seqs that can no longer be fetched from the inbox (acknowledged elsewhere or expired): read history instead. */
@@ -73,9 +73,9 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
   session?: LoginResponse;
   private socket?: Socket<ServerToClientEvents, ClientToServerEvents>;
   private readonly tracker: SequenceTracker;
-  private ackTimer?: NodeJS.Timeout;
+  private ackTimer?: ReturnType<typeof setTimeout>;
   private ackedSeq = 0;
-  private resyncTimer?: NodeJS.Timeout;
+  private resyncTimer?: ReturnType<typeof setTimeout>;
   private resyncing = false;
   /** Duplicates dropped so far (the wire is at-least-once). */
   duplicatesDropped = 0;
@@ -218,11 +218,11 @@ export class SwitchboardClient extends EventEmitter<SwitchboardClientEvents> {
   // ---- messages -------------------------------------------------------------------------------------------------
 
   /** Sends a 1:1 message. Retrying with the same `clientMsgId` never creates a second message. */
-  sendToUser(userId: string, body: string, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+  sendToUser(userId: string, body: string, clientMsgId: string = randomId()): Promise<SendMessageResponse> {
     return this.http.request('POST', '/messages', { to: { userId }, body, clientMsgId });
   }
   /** Sends a group message (members only). Retrying with the same `clientMsgId` never creates a second message. */
-  sendToGroup(groupId: string, body: string, clientMsgId: string = randomUUID()): Promise<SendMessageResponse> {
+  sendToGroup(groupId: string, body: string, clientMsgId: string = randomId()): Promise<SendMessageResponse> {
     return this.http.request('POST', '/messages', { to: { groupId }, body, clientMsgId });
   }
   conversations(): Promise<ConversationSummary[]> {

@@ -1,3 +1,0 @@
-export * from './http-client';
-export * from './sequence-tracker';
-export * from './switchboard-client';
