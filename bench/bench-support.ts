@@ -130,7 +130,8 @@ export async function startStandalone(
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const unlimited = '10000000';
   const server = await startServer(
-    'dist/apps/standalone/src/main.js',
+    // STANDALONE_MAIN: another build of the server (to compare two versions of the code)
+    process.env.STANDALONE_MAIN ?? 'dist/apps/standalone/src/main.js',
     {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -139,6 +140,8 @@ export async function startStandalone(
       RATE_LIMIT_SEND_PER_MINUTE: unlimited,
       RATE_LIMIT_DEFAULT_PER_MINUTE: unlimited,
       RATE_LIMIT_LOGIN_PER_MINUTE: unlimited,
+      RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE: unlimited,
+      PASSWORD_HASH_QUEUE_MAX: unlimited,
       ...env,
     },
     port,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test (unit, contract suites on every adapter, e2e) against real engines, and prints "N passed, N failed".
+# Runs every test (unit, contract suites on every adapter, e2e, then the browser tests in Chromium) against real engines,
+# and prints "N passed, N failed" over both runners. With arguments, only jest runs (with them).
 # Starts RocketMQ and Elasticsearch (fetched from Maven Central) and checks PostgreSQL and Redis first.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +17,16 @@ if ! npm run build; then
 fi
 
 mkdir -p reports
+rm -f reports/jest.json reports/playwright.json
 npx jest --ci --maxWorkers=2 --json --outputFile=reports/jest.json "$@"
 status=$?
+runners=jest
 
-node -e '
-  const r = require("./reports/jest.json");
-  const failed = r.numFailedTests + r.testResults.filter((s) => s.status === "failed" && !s.assertionResults.length).length;
-  console.log(`${r.numPassedTests} passed, ${failed} failed`);
-' || echo "0 passed, 1 failed"
+if [ $# -eq 0 ]; then
+  # the web app in a real browser (Debian's Chromium), against the one-process server and the split
+  npx playwright test -c test/browser/playwright.config.ts || status=1
+  runners=jest,playwright
+fi
+
+node scripts/tally.js "$runners" || echo "0 passed, 1 failed"
 exit $status

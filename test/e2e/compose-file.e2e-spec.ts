@@ -251,7 +251,7 @@ describe('docker-compose.yml (the split, no containers)', () => {
     for (const [name, service] of appServices) {
       const env = environmentOf(service);
       if (env.DISPATCH_URL)
-        expect({ name, port: new URL(env.DISPATCH_URL).port }).toEqual({ name, port: dispatch.PORT });
+        expect({ name, port: new URL(env.DISPATCH_URL).port }).toEqual({ name, port: dispatch.RPC_PORT });
       if (env.REDIS_URL) expect({ name, port: new URL(env.REDIS_URL).port || '6379' }).toEqual({ name, port: '6379' });
       if (env.ELASTICSEARCH_URL)
         expect({ name, port: new URL(env.ELASTICSEARCH_URL).port }).toEqual({ name, port: '9200' });

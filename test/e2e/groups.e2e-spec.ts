@@ -1,8 +1,8 @@
 import { groupConversationId, PushMessage, SendMessageResponse, WireType } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { DEPLOYMENTS, RunningDeployment } from './deployments';
-import { collect, newUser } from './standalone-harness';
+import { befriend, collect, newUser } from './standalone-harness';
 
 describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => {
   let server: RunningDeployment;
@@ -20,17 +20,21 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     return c;
   };
   const pushOf = (seen: PushMessage[], type: WireType, match: (m: PushMessage) => boolean, what: string) =>
-    waitFor(() => seen.find((m) => m.type === type && match(m)), 5000, what);
+    waitFor(() => seen.find((m) => m.type === type && match(m)), EVENTUALLY_MS, what);
   const groupBodies = (messages: PushMessage[]) =>
     messages.filter((m) => m.type === WireType.GroupMessage).map((m) => m.body);
   const error = (status: number, code: string) =>
     expect.objectContaining({ status, body: expect.objectContaining({ code }) });
   const MISSING = '00000000-0000-7000-8000-000000000000';
 
-  /** A group owned by `owner` with `members` added directly. */
+  /** A group owned by `owner` with `members` added directly (only friends can be). */
   const groupOf = async (owner: SwitchboardClient, ...members: SwitchboardClient[]) => {
     const group = await owner.createGroup(`group ${Date.now() % 10000}`);
-    for (const m of members) await owner.invite(group.id, m.userId);
+    const friends = new Set((await owner.friends()).map((f) => f.id));
+    for (const m of members) {
+      if (!friends.has(m.userId)) await befriend(owner, m);
+      await owner.invite(group.id, m.userId);
+    }
     return group;
   };
 
@@ -63,7 +67,8 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     });
     expect(await alice.groups()).toEqual([expect.objectContaining({ id: group.id, role: 'owner' })]);
 
-    // invite → 206 to the group, the new member included
+    // add a friend → 206 to the group, the new member included
+    await befriend(alice, bob);
     await alice.invite(group.id, bob.userId);
     await pushOf(atBob, WireType.GroupJoinApproved, (m) => m.data?.userId === bob.userId, 'bob hears he joined');
     await pushOf(atAlice, WireType.GroupJoinApproved, (m) => m.data?.userId === bob.userId, 'alice hears bob joined');
@@ -158,6 +163,7 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     // leave; then dissolve: owner only
     await alice.leaveGroup(group.id);
     expect((await bob.groupMembers(group.id)).map((m) => m.id)).toEqual([bob.userId]);
+    await befriend(bob, dave);
     await bob.invite(group.id, dave.userId);
     await expect(dave.dissolveGroup(group.id)).rejects.toEqual(error(403, 'GROUP_PERMISSION_DENIED'));
     const { id: eveRequest } = await eve.requestToJoin(group.id);
@@ -183,7 +189,7 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     for (let i = 0; i < 15; i++) sent.push(await alice.sendToGroup(group.id, `m${i}`));
     const expected = Array.from({ length: 15 }, (_, i) => `m${i}`);
     for (const [i, messages] of seen.entries())
-      await waitFor(() => groupBodies(messages).length === 15, 5000, `online device ${i} receives 15`);
+      await waitFor(() => groupBodies(messages).length === 15, EVENTUALLY_MS, `online device ${i} receives 15`);
     for (const messages of seen) expect(groupBodies(messages)).toEqual(expected);
     expect(seen[2].find((m) => m.type === WireType.GroupMessage)).toMatchObject({
       type: WireType.GroupMessage,
@@ -199,13 +205,13 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
 
     // dave was offline: the inbox has every message, replayed in order on connect, then live ones follow
     const groupEntries = async () => (await dave.inbox(0)).entries.filter((e) => e.type === WireType.GroupMessage);
-    await waitFor(async () => (await groupEntries()).length === expected.length, 15_000, 'dave’s inbox written');
+    await waitFor(async () => (await groupEntries()).length === expected.length, EVENTUALLY_MS, 'dave’s inbox written');
     const inbox = await dave.inbox(0);
     expect(inbox.entries.filter((e) => e.type === WireType.GroupMessage).map((e) => e.body)).toEqual(expected);
     const atDave = collect(dave);
     await dave.connect();
     await bob.sendToGroup(group.id, 'live');
-    await waitFor(() => groupBodies(atDave).includes('live'), 5000, 'dave gets the live one');
+    await waitFor(() => groupBodies(atDave).includes('live'), EVENTUALLY_MS, 'dave gets the live one');
     expect(groupBodies(atDave)).toEqual([...expected, 'live']);
     const seqs = atDave.map((m) => m.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -217,11 +223,15 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     const [atBob, atCarol] = [collect(bob), collect(carol)];
     await Promise.all([bob.connect(), carol.connect()]);
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? alice : carol).sendToGroup(group.id, `c${i}`)));
-    await waitFor(() => groupBodies(atBob).length === 20 && groupBodies(atCarol).length === 20, 5000, 'all arrive');
+    await waitFor(
+      () => groupBodies(atBob).length === 20 && groupBodies(atCarol).length === 20,
+      EVENTUALLY_MS,
+      'all arrive',
+    );
     // each member's inbox gets the messages in the order dispatch accepted them: the same order for everyone
     expect(groupBodies(atCarol)).toEqual(groupBodies(atBob));
     const indexed = async () => (await bob.history(groupConversationId(group.id), { limit: 50 })).items.length;
-    await waitFor(async () => (await indexed()) === groupBodies(atBob).length, 15_000, 'history indexed');
+    await waitFor(async () => (await indexed()) === groupBodies(atBob).length, EVENTUALLY_MS, 'history indexed');
     const history = await bob.history(groupConversationId(group.id), { limit: 50 });
     expect(history.items.map((m) => m.body).sort()).toEqual([...groupBodies(atBob)].sort());
   });
@@ -264,7 +274,7 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     const first = await alice.sendToGroup(group.id, `alice says ${word}`);
     await bob.sendToGroup(group.id, 'second');
     // history is written by the storage-worker after the 201 on the split (at once in one process)
-    await waitFor(async () => (await bob.history(conversationId)).items.length === 2, 15_000, 'history indexed');
+    await waitFor(async () => (await bob.history(conversationId)).items.length === 2, EVENTUALLY_MS, 'history indexed');
 
     const page1 = await bob.history(conversationId, { limit: 1 });
     expect(page1.items.map((m) => m.body)).toEqual(['second']);
@@ -300,7 +310,7 @@ describe.each(DEPLOYMENTS)('groups and group messages ($name)', (deployment) => 
     const first = await alice.sendToGroup(group.id, 'once', 'group-retry-1');
     const again = await alice.sendToGroup(group.id, 'once', 'group-retry-1');
     expect(again).toEqual(first);
-    await waitFor(async () => (await bob.history(first.conversationId)).items.length > 0, 15_000, 'stored');
+    await waitFor(async () => (await bob.history(first.conversationId)).items.length > 0, EVENTUALLY_MS, 'stored');
     const chat = (await bob.inbox(0)).entries.filter((e) => e.type === WireType.GroupMessage);
     expect(chat.map((e) => e.messageId)).toEqual([first.messageId]);
     expect((await bob.history(first.conversationId)).items.map((m) => m.messageId)).toEqual([first.messageId]);

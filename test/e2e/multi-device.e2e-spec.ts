@@ -1,6 +1,6 @@
 import { PushErrorCode, PushErrorEvent, WireType, type DevicePlatform } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newUser, RunningStandalone, startStandalone } from './standalone-harness';
 
@@ -27,7 +27,7 @@ describe('multi-device policy on the one-process server', () => {
   };
   const me = (client: SwitchboardClient) => client.http.request<{ id: string }>('GET', '/users/me');
   const expectKicked = async (client: SwitchboardClient, seen: Awaited<ReturnType<typeof online>>) => {
-    await waitFor(() => seen.kicked.length === 1 && !client.connected, 5000, 'kicked');
+    await waitFor(() => seen.kicked.length === 1 && !client.connected, EVENTUALLY_MS, 'kicked');
     expect(seen.kicked[0]).toMatchObject({ type: WireType.Kicked, code: PushErrorCode.SessionReplaced });
     expect(seen.kicked[0].message).toEqual(expect.any(String));
     await expect(me(client)).rejects.toMatchObject({ status: 401 });

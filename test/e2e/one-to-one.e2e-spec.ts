@@ -1,6 +1,6 @@
 import { SwitchboardApiError, SwitchboardClient } from '@switchboard/client';
 import { PushMessage, WireType } from '@app/protocol';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { befriend, collect, newUser, RunningStandalone, startStandalone } from './standalone-harness';
 
 describe('1:1 messaging on the one-process server', () => {
@@ -34,8 +34,8 @@ describe('1:1 messaging on the one-process server', () => {
     await aliceOtherDevice.connect();
     for (let i = 0; i < 20; i++) await alice.sendToUser(bob.userId, `msg ${i}`);
     const expected = Array.from({ length: 20 }, (_, i) => `msg ${i}`);
-    await waitFor(() => bodies(atBob).length === 20, 5000, 'bob receives 20');
-    await waitFor(() => bodies(atAlice2).length === 20, 5000, 'alice’s other device receives 20');
+    await waitFor(() => bodies(atBob).length === 20, EVENTUALLY_MS, 'bob receives 20');
+    await waitFor(() => bodies(atAlice2).length === 20, EVENTUALLY_MS, 'alice’s other device receives 20');
     expect(bodies(atBob)).toEqual(expected);
     expect(bodies(atAlice2)).toEqual(expected);
     const first = atBob.find((m) => m.type === WireType.FriendMessage)!;
@@ -57,7 +57,7 @@ describe('1:1 messaging on the one-process server', () => {
     const [d1, d2] = [collect(bob), collect(bob2)];
     await Promise.all([bob.connect(), bob2.connect()]);
     await alice.sendToUser(bob.userId, 'to both');
-    await waitFor(() => bodies(d1).length && bodies(d2).length, 5000, 'both devices receive');
+    await waitFor(() => bodies(d1).length && bodies(d2).length, EVENTUALLY_MS, 'both devices receive');
     expect(bodies(d1)).toEqual(['to both']);
     expect(bodies(d2)).toEqual(['to both']);
   });
@@ -69,7 +69,7 @@ describe('1:1 messaging on the one-process server', () => {
     await bob.connect();
     await alice.sendToUser(bob.userId, 'online 1');
     await waitFor(() => bodies(seen).includes('online 1'));
-    await waitFor(async () => (await bob.inbox(0)).watermark === bob.lastSeq, 3000, 'ack reaches the server');
+    await waitFor(async () => (await bob.inbox(0)).watermark === bob.lastSeq, EVENTUALLY_MS, 'ack reaches the server');
     bob.disconnect();
     for (let i = 1; i <= 5; i++) await alice.sendToUser(bob.userId, `offline ${i}`);
     await bob.connect();
@@ -199,7 +199,7 @@ describe('1:1 messaging on the one-process server', () => {
     const ended = new Promise((resolve) => alice.once('pushError', resolve));
     await alice.http.request('POST', '/auth/logout'); // not alice.logout(): that also disconnects locally
     await expect(ended).resolves.toMatchObject({ type: WireType.ConnectionError, code: 'TOKEN_REVOKED' });
-    await waitFor(() => !alice.connected, 3000, 'socket closed');
+    await waitFor(() => !alice.connected, EVENTUALLY_MS, 'socket closed');
     expect(otherDevice.connected).toBe(true);
   });
 
@@ -209,7 +209,7 @@ describe('1:1 messaging on the one-process server', () => {
     await bob.connect();
     const seen = collect(bob);
     await Promise.all(Array.from({ length: 30 }, (_, i) => alice.sendToUser(bob.userId, `c${i}`)));
-    await waitFor(() => bodies(seen).length === 30, 5000);
+    await waitFor(() => bodies(seen).length === 30, EVENTUALLY_MS);
     const seqs = seen.map((m) => m.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(bob.duplicatesDropped).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,6 @@
 import { FriendPresence, PresenceEvent, WireType } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { befriend, newUser, RunningStandalone, startStandalone } from './standalone-harness';
 
@@ -36,7 +36,7 @@ describe('presence on the one-process server', () => {
     await Promise.all([bob.connect(), eve.connect()]);
 
     await alice.connect();
-    await waitFor(() => about(atBob, alice.userId).length === 1, 5000, 'online pushed');
+    await waitFor(() => about(atBob, alice.userId).length === 1, EVENTUALLY_MS, 'online pushed');
     expect(about(atBob, alice.userId)[0]).toEqual({
       type: WireType.Presence,
       data: { userId: alice.userId, online: true },
@@ -44,7 +44,7 @@ describe('presence on the one-process server', () => {
 
     const before = Date.now();
     alice.disconnect();
-    await waitFor(() => about(atBob, alice.userId).length === 2, 5000, 'offline pushed');
+    await waitFor(() => about(atBob, alice.userId).length === 2, EVENTUALLY_MS, 'offline pushed');
     const offline = about(atBob, alice.userId)[1];
     expect(offline).toMatchObject({ type: WireType.Presence, data: { userId: alice.userId, online: false } });
     expect(Date.parse(offline.data.lastSeen!)).toBeGreaterThanOrEqual(before - 1000);
@@ -64,13 +64,13 @@ describe('presence on the one-process server', () => {
     await laptop.login(alice.session!.user.username, 'password-123', { platform: 'desktop' });
 
     await alice.connect();
-    await waitFor(() => about(atBob, alice.userId).length === 1, 5000, 'online pushed');
+    await waitFor(() => about(atBob, alice.userId).length === 1, EVENTUALLY_MS, 'online pushed');
     await laptop.connect();
     alice.disconnect();
     await sleep(500);
     expect(about(atBob, alice.userId).map((e) => e.data.online)).toEqual([true]);
     laptop.disconnect();
-    await waitFor(() => about(atBob, alice.userId).length === 2, 5000, 'offline pushed');
+    await waitFor(() => about(atBob, alice.userId).length === 2, EVENTUALLY_MS, 'offline pushed');
     expect(about(atBob, alice.userId)[1].data.online).toBe(false);
   });
 
@@ -91,7 +91,7 @@ describe('presence on the one-process server', () => {
     wasOnline.disconnect();
     await waitFor(
       async () => entry(await me.friendsPresence(), wasOnline.userId)?.lastSeen !== undefined,
-      5000,
+      EVENTUALLY_MS,
       'last seen recorded',
     );
     const list = await me.friendsPresence();

@@ -7,7 +7,7 @@ import {
   WireType,
 } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { befriend, collect, newUser, RunningStandalone, startStandalone } from './standalone-harness';
 
 const ADMIN_TOKEN = 'admin-token-for-the-e2e-suite-0123456789';
@@ -23,17 +23,21 @@ describe('recall, read receipts, typing and system notices on the one-process se
   const error = (status: number, code: string) =>
     expect.objectContaining({ status, body: expect.objectContaining({ code }) });
   const pushOf = (seen: PushMessage[], type: WireType, match: (m: PushMessage) => boolean, what: string) =>
-    waitFor(() => seen.find((m) => m.type === type && match(m)), 5000, what);
+    waitFor(() => seen.find((m) => m.type === type && match(m)), EVENTUALLY_MS, what);
   /** A message is recallable once the history consumer has stored it. */
   const inHistory = (client: SwitchboardClient, conversationId: string, messageId: string) =>
     waitFor(
       async () => (await client.history(conversationId)).items.find((m) => m.messageId === messageId),
-      5000,
+      EVENTUALLY_MS,
       `message ${messageId} in history`,
     );
   const groupOf = async (owner: SwitchboardClient, ...members: SwitchboardClient[]) => {
     const group = await owner.createGroup(`receipts ${Date.now() % 10000}`);
-    for (const m of members) await owner.invite(group.id, m.userId);
+    const friends = new Set((await owner.friends()).map((f) => f.id));
+    for (const m of members) {
+      if (!friends.has(m.userId)) await befriend(owner, m);
+      await owner.invite(group.id, m.userId);
+    }
     return group;
   };
   /** A raw admin call; `token: null` sends no Authorization header. */
@@ -169,6 +173,8 @@ describe('recall, read receipts, typing and system notices on the one-process se
       const first = await alice.sendToUser(bob.userId, 'one');
       const second = await alice.sendToUser(bob.userId, 'two');
       const conversationId = directConversationId(alice.userId, bob.userId);
+      // a receipt names a stored message of the conversation
+      await inHistory(bob, conversationId, second.messageId);
 
       expect(await bob.markRead(conversationId, second.messageId)).toEqual({
         conversationId,
@@ -215,6 +221,7 @@ describe('recall, read receipts, typing and system notices on the one-process se
       const m1 = await alice.sendToGroup(group.id, 'first');
       const m2 = await alice.sendToGroup(group.id, 'second');
 
+      await inHistory(bob, conversationId, m2.messageId);
       await bob.markRead(conversationId, m2.messageId);
       await carol.markRead(conversationId, m1.messageId);
       for (const seen of [atAlice, atDave])
@@ -245,13 +252,14 @@ describe('recall, read receipts, typing and system notices on the one-process se
       const before = (await bob.inbox(0)).headSeq;
 
       await alice.typing(conversationId);
-      await waitFor(() => typing.length > 0, 5000, 'typing event');
-      expect(typing[0]).toEqual({ type: WireType.Typing, conversationId, userId: alice.userId });
+      // the second signal right away, inside the limit's second, before waiting for the first to arrive
       await expect(alice.typing(conversationId)).rejects.toEqual(error(429, 'RATE_LIMITED'));
+      await waitFor(() => typing.length > 0, EVENTUALLY_MS, 'typing event');
+      expect(typing[0]).toEqual({ type: WireType.Typing, conversationId, userId: alice.userId });
 
       await new Promise((r) => setTimeout(r, 1100));
       await alice.typing(conversationId);
-      await waitFor(() => typing.length > 1, 5000, 'second typing event');
+      await waitFor(() => typing.length > 1, EVENTUALLY_MS, 'second typing event');
       expect((await bob.inbox(0)).headSeq).toBe(before);
       expect(atBob.some((m) => m.type === WireType.Typing)).toBe(false);
 
@@ -262,7 +270,7 @@ describe('recall, read receipts, typing and system notices on the one-process se
       carol.on('typing', (e) => carolTyping.push(e));
       await carol.connect();
       await bob.typing(group.conversationId);
-      await waitFor(() => carolTyping.length > 0, 5000, 'typing in the group');
+      await waitFor(() => carolTyping.length > 0, EVENTUALLY_MS, 'typing in the group');
       expect(carolTyping[0]).toEqual({
         type: WireType.Typing,
         conversationId: group.conversationId,
@@ -307,7 +315,7 @@ describe('recall, read receipts, typing and system notices on the one-process se
       const seqBefore = alice.lastSeq;
       expect((await admin({ to: { all: true }, body: 'maintenance at 02:00' })).status).toBe(201);
       for (const seen of [notices, carolNotices])
-        await waitFor(() => seen.find((n) => n.body === 'maintenance at 02:00'), 5000, 'broadcast notice');
+        await waitFor(() => seen.find((n) => n.body === 'maintenance at 02:00'), EVENTUALLY_MS, 'broadcast notice');
       expect(notices[0]).toMatchObject({ type: WireType.SystemNotice, body: 'maintenance at 02:00' });
       expect(alice.lastSeq).toBe(seqBefore);
       expect((await bob.inbox(0)).entries.some((m) => m.body === 'maintenance at 02:00')).toBe(false);

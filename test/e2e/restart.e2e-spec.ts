@@ -1,6 +1,6 @@
 import { directConversationId, InboxPage, PushMessage, SendMessageResponse, WireType } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { befriend, collect, newUser, RunningStandalone, startStandalone } from './standalone-harness';
 
@@ -31,7 +31,7 @@ describe('the one-process server across a restart', () => {
     await bob.connect();
     await waitFor(
       async () => bob.lastSeq > 0 && (await bob.inbox(0)).watermark === bob.lastSeq,
-      3000,
+      EVENTUALLY_MS,
       'bob acks the 203',
     );
     bob.disconnect();
@@ -74,13 +74,17 @@ describe('the one-process server across a restart', () => {
   it('replays exactly the messages sent while the recipient was offline, in order', async () => {
     expect(bobBefore.entries.map((e) => e.body)).toEqual(bodies);
     expect(await bob.connect()).toMatchObject({ type: WireType.Connected, replayed: 3, headSeq: bobBefore.headSeq });
-    await waitFor(() => atBob.length === 3, 3000, 'bob receives the 3 messages');
+    await waitFor(() => atBob.length === 3, EVENTUALLY_MS, 'bob receives the 3 messages');
     await sleep(200); // nothing more may follow
     expect(atBob.map((m) => m.body)).toEqual(bodies);
     expect(atBob.map((m) => m.messageId)).toEqual(sent.map((s) => s.messageId));
     expect(atBob.map((m) => m.seq)).toEqual(bobBefore.entries.map((e) => e.seq));
     expect(atBob.every((m) => m.type === WireType.FriendMessage && m.senderId === alice.userId)).toBe(true);
-    await waitFor(async () => (await bob.inbox(0)).watermark === bobBefore.headSeq, 3000, 'bob acks the replay');
+    await waitFor(
+      async () => (await bob.inbox(0)).watermark === bobBefore.headSeq,
+      EVENTUALLY_MS,
+      'bob acks the replay',
+    );
   });
 
   it('continues every inbox sequence instead of reusing numbers', async () => {
@@ -88,7 +92,7 @@ describe('the one-process server across a restart', () => {
     expect(next.seq).toBeGreaterThan(Math.max(...sent.map((s) => s.seq)));
     const live = await waitFor(
       () => atBob.find((m) => m.messageId === next.messageId),
-      3000,
+      EVENTUALLY_MS,
       'bob receives the new message live',
     );
     expect(live.seq).toBe(bobBefore.headSeq + 1);
@@ -118,11 +122,11 @@ describe('the one-process server across a restart', () => {
     expect(bob.connected).toBe(true);
     const port = new URL(server.baseUrl).port;
     await server.stop(); // must not hang on the open socket (the test times out if it does)
-    await waitFor(() => !bob.connected, 3000, 'bob notices the stop');
+    await waitFor(() => !bob.connected, EVENTUALLY_MS, 'bob notices the stop');
     server = await startStandalone({ ...env, PORT: port }, server.dataDir);
-    await waitFor(() => bob.connected, 10_000, 'bob reconnects');
+    await waitFor(() => bob.connected, EVENTUALLY_MS, 'bob reconnects');
     const next = await alice.sendToUser(bob.userId, 'after the second restart');
-    await waitFor(() => atBob.find((m) => m.messageId === next.messageId), 3000, 'bob receives it live');
+    await waitFor(() => atBob.find((m) => m.messageId === next.messageId), EVENTUALLY_MS, 'bob receives it live');
     expect(atBob.map((m) => m.body)).toEqual([...bodies, 'after the restart', 'after the second restart']);
   });
 });

@@ -1,6 +1,6 @@
 import { PushMessage, WireType } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { befriend, collect, newUser, RunningStandalone, startStandalone } from './standalone-harness';
 
@@ -15,7 +15,7 @@ describe('accounts and the social graph on the one-process server', () => {
   const pushOf = (seen: PushMessage[], type: WireType, requestId: string) =>
     waitFor(
       () => seen.find((m) => m.type === type && m.data?.requestId === requestId),
-      5000,
+      EVENTUALLY_MS,
       `push ${type} for request ${requestId}`,
     );
   const ids = (users: { id: string }[]) => users.map((u) => u.id).sort();

@@ -70,6 +70,8 @@ export class SplitCluster {
     readonly apps: Partial<Record<AppName, AppSpec>> & Record<Exclude<AppName, 'gateway-2'>, AppSpec>,
     readonly nodeIds: [string, string],
     private readonly cleanup: () => Promise<void>,
+    /** Where each app's output goes (`<app>.log`). */
+    readonly logsDir: string = LOGS,
   ) {}
 
   get gatewayUrl(): string {
@@ -87,7 +89,8 @@ export class SplitCluster {
    * `env`: settings for every app (e.g. rate limits). `gateways`: 2 starts a second gateway on the same engines.
    * `via`: reach PostgreSQL or Elasticsearch through another `host:port` (a TcpFaultProxy, to cut it).
    * `rocketmq`: another RocketMQ than the shared one (a DedicatedRocketMq, to kill it); the proxy's routes name its
-   * own address, so a relay in front of it would be bypassed.
+   * own address, so a relay in front of it would be bypassed. `logsDir`: where the apps' output goes (default
+   * reports/split-logs).
    */
   static async start(
     options: {
@@ -96,10 +99,12 @@ export class SplitCluster {
       gateways?: 1 | 2;
       via?: { postgres?: string; elasticsearch?: string };
       rocketmq?: { endpoints: string; namesrvPort: number };
+      logsDir?: string;
     } = {},
   ): Promise<SplitCluster> {
     if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) throw new Error('run `npm run build` first');
-    mkdirSync(LOGS, { recursive: true });
+    const logsDir = options.logsDir ?? LOGS;
+    mkdirSync(logsDir, { recursive: true });
     const run = randomBytes(4).toString('hex');
     const database = await createPostgresTestDatabase();
     const topic = `sbe2e-${run}`;
@@ -129,10 +134,12 @@ export class SplitCluster {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_SEND_PER_MINUTE: '100000',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE: '100000',
+      PASSWORD_HASH_QUEUE_MAX: '100000',
       RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
       ...options.env,
     };
-    const [gw, n1, n2, n1i, n2i, dp, sw, gw2] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+    const [gw, n1, n2, n1i, n2i, dp, sw, gw2, rpc] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
     const nodeIds: [string, string] = [`e2e-${run}-a`, `e2e-${run}-b`];
     const node = (id: string, port: number, internal: number): AppSpec => ({
       script: 'dist/apps/netty-node/src/main.js',
@@ -156,7 +163,7 @@ export class SplitCluster {
         ...common,
         PORT: String(port),
         DATABASE_URL: databaseUrl.toString(),
-        DISPATCH_URL: `http://127.0.0.1:${dp}`,
+        DISPATCH_URL: `tcp://127.0.0.1:${rpc}`,
         ELASTICSEARCH_URL: appEsUrl,
         ELASTICSEARCH_INDEX: index,
       },
@@ -165,7 +172,13 @@ export class SplitCluster {
       'message-dispatch': {
         script: 'dist/apps/message-dispatch/src/main.js',
         port: dp,
-        env: { ...common, PORT: String(dp), ROCKETMQ_ENDPOINTS: rocketmq, ROCKETMQ_TOPIC: topic },
+        env: {
+          ...common,
+          PORT: String(dp),
+          RPC_PORT: String(rpc),
+          ROCKETMQ_ENDPOINTS: rocketmq,
+          ROCKETMQ_TOPIC: topic,
+        },
       },
       'storage-worker': {
         script: 'dist/apps/storage-worker/src/main.js',
@@ -186,14 +199,19 @@ export class SplitCluster {
       gateway: gateway(gw),
       ...(options.gateways === 2 && { 'gateway-2': gateway(gw2) }),
     };
-    const cluster = new SplitCluster(apps, nodeIds, async () => {
-      await Promise.all([
-        database.drop(),
-        redisLease?.release(),
-        fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined),
-        topicScript('delete').catch(() => undefined), // a killed broker may be gone already
-      ]);
-    });
+    const cluster = new SplitCluster(
+      apps,
+      nodeIds,
+      async () => {
+        await Promise.all([
+          database.drop(),
+          redisLease?.release(),
+          fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined),
+          topicScript('delete').catch(() => undefined), // a killed broker may be gone already
+        ]);
+      },
+      logsDir,
+    );
     const order: AppName[] = ['message-dispatch', 'storage-worker', 'netty-node-1', 'netty-node-2', 'gateway'];
     if (options.gateways === 2) order.push('gateway-2');
     for (const name of order) await cluster.startApp(name);
@@ -203,7 +221,7 @@ export class SplitCluster {
   async startApp(name: AppName): Promise<void> {
     const spec = this.apps[name];
     if (!spec) throw new Error(`${name} is not part of this cluster`);
-    const log = createWriteStream(join(LOGS, `${name}.log`), { flags: 'a' });
+    const log = createWriteStream(join(this.logsDir, `${name}.log`), { flags: 'a' });
     // SWITCHBOARD_CPU_PROFILE_DIR=<dir>: each app writes a V8 CPU profile there when it stops (benchmarks)
     const profileDir = process.env.SWITCHBOARD_CPU_PROFILE_DIR;
     const profile = profileDir
@@ -220,13 +238,13 @@ export class SplitCluster {
     const until = Date.now() + 45_000;
     for (;;) {
       if (child.exitCode !== null)
-        throw new Error(`${name} exited with ${child.exitCode} during start; see reports/split-logs/${name}.log`);
+        throw new Error(`${name} exited with ${child.exitCode} during start; see ${this.logsDir}/${name}.log`);
       try {
         if ((await fetch(`http://127.0.0.1:${spec.port}/health`)).ok) return;
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > until) throw new Error(`${name} not healthy within 45 s; see reports/split-logs/${name}.log`);
+      if (Date.now() > until) throw new Error(`${name} not healthy within 45 s; see ${this.logsDir}/${name}.log`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

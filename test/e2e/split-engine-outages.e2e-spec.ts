@@ -1,5 +1,5 @@
 import { SwitchboardApiError } from '@switchboard/client';
-import { TcpFaultProxy, waitFor } from '@app/testing';
+import { TcpFaultProxy, EVENTUALLY_MS, waitFor } from '@app/testing';
 import { DedicatedRocketMq } from './dedicated-rocketmq';
 import { befriend, chatBodies, collectMessages, SplitCluster, TestUser } from './split-cluster';
 
@@ -87,7 +87,7 @@ describe('the split when an engine goes away while running', () => {
     const seen = collectMessages(bob);
     await bob.connect();
     await alice.sendToUser(bob.userId, 'before');
-    await waitFor(() => chatBodies(seen).includes('before'), 10_000, 'before');
+    await waitFor(() => chatBodies(seen).includes('before'), EVENTUALLY_MS, 'before');
 
     await rocketmq.kill();
     for (let i = 0; i < 3; i++) {
@@ -96,7 +96,7 @@ describe('the split when an engine goes away while running', () => {
     await rocketmq.up();
 
     const after = await eventually(() => alice.sendToUser(bob.userId, 'after', 'mq-after'), 'a send succeeds again');
-    await waitFor(() => chatBodies(seen).includes('after'), 15_000, 'after delivered');
+    await waitFor(() => chatBodies(seen).includes('after'), EVENTUALLY_MS, 'after delivered');
     // the refused sends never show up anywhere: their seqs were burnt, and the client moved past them
     expect(chatBodies(seen)).toEqual(['before', 'after']);
     // the push of 'after' and the resync over the burnt seqs may both carry it: shown once all the same
@@ -126,7 +126,11 @@ describe('the split when an engine goes away while running', () => {
 
     await elasticsearch.cut();
     const sent = await alice.sendToUser(bob.userId, 'quince while the index is down');
-    await waitFor(() => chatBodies(seen).includes('quince while the index is down'), 10_000, 'live despite the outage');
+    await waitFor(
+      () => chatBodies(seen).includes('quince while the index is down'),
+      EVENTUALLY_MS,
+      'live despite the outage',
+    );
     await expect(bob.history(sent.conversationId)).rejects.toMatchObject(unavailable);
     await expect(bob.search('quince')).rejects.toMatchObject(unavailable);
     await expectHealthDown('elasticsearch');
@@ -157,6 +161,10 @@ describe('the split when an engine goes away while running', () => {
     expect(friends.map((f) => f.id)).toEqual([bob.userId]);
     const ok = await alice.sendToUser(bob.userId, 'the graph is back');
     expect(ok.messageId).toEqual(expect.any(String));
-    await waitFor(async () => (await fetch(`${cluster.gatewayUrl}/health`)).status === 200, 15_000, 'healthy again');
+    await waitFor(
+      async () => (await fetch(`${cluster.gatewayUrl}/health`)).status === 200,
+      EVENTUALLY_MS,
+      'healthy again',
+    );
   }, 120_000);
 });

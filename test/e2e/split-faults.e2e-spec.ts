@@ -1,5 +1,5 @@
 import { SwitchboardClient } from '@switchboard/client';
-import { freePort, waitFor } from '@app/testing';
+import { freePort, EVENTUALLY_MS, waitFor } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ describe('the split refuses to boot without its engines, naming what is missing'
     const { code, output } = await runAppToExit('gateway', {
       ...secrets,
       REDIS_URL: 'redis://127.0.0.1:6379',
-      DISPATCH_URL: 'http://127.0.0.1:1',
+      DISPATCH_URL: 'tcp://127.0.0.1:1',
       ELASTICSEARCH_URL: 'http://127.0.0.1:9200',
     });
     expect(code).toBe(1);
@@ -82,7 +82,7 @@ describe('the split when Redis goes away while running', () => {
           return false;
         }
       },
-      10_000,
+      EVENTUALLY_MS,
       'redis-server listening',
     );
   }
@@ -160,7 +160,7 @@ describe('rate limits on the split', () => {
       status: 429,
       body: { statusCode: 429, code: 'RATE_LIMITED' },
     });
-    // another username from the same address is counted apart
+    // registering is counted apart from logging in (each route has its own counter)
     await expect(one.register(`${name}x`, 'password-123')).resolves.toMatchObject({ username: `${name}x` });
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { PushErrorCode, PushErrorEvent, WireType } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SplitCluster } from './split-cluster';
 
@@ -51,7 +51,7 @@ describe('the split with MULTI_DEVICE_POLICY=single', () => {
     const phone = client();
     await phone.login(alice.username, 'password-123', { platform: 'ios' });
 
-    await waitFor(() => kicked.length === 1 && !alice.device.connected, 10_000, 'kicked on the node');
+    await waitFor(() => kicked.length === 1 && !alice.device.connected, EVENTUALLY_MS, 'kicked on the node');
     expect(kicked[0]).toMatchObject({ type: WireType.Kicked, code: PushErrorCode.SessionReplaced });
     await expect(alice.device.http.request('GET', '/users/me')).rejects.toMatchObject({ status: 401 });
     await sleep(1500);

@@ -1,5 +1,5 @@
 import { PresenceEvent, WireType } from '@app/protocol';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { SplitCluster } from './split-cluster';
 
 /**
@@ -28,14 +28,14 @@ describe('presence on the split', () => {
     bob.on('presence', (e) => seen.push(e));
     await bob.connect();
     await alice.connect();
-    await waitFor(() => seen.some((e) => e.data.userId === alice.userId && e.data.online), 10_000, 'online');
+    await waitFor(() => seen.some((e) => e.data.userId === alice.userId && e.data.online), EVENTUALLY_MS, 'online');
     expect((await bob.friendsPresence()).find((p) => p.userId === alice.userId)).toEqual({
       userId: alice.userId,
       online: true,
     });
 
     alice.disconnect();
-    await waitFor(() => seen.some((e) => e.data.userId === alice.userId && !e.data.online), 10_000, 'offline');
+    await waitFor(() => seen.some((e) => e.data.userId === alice.userId && !e.data.online), EVENTUALLY_MS, 'offline');
     await new Promise((r) => setTimeout(r, 500));
     // two gateways consume the stream: each change was handled (pushed) once
     expect(seen.filter((e) => e.data.userId === alice.userId)).toEqual([

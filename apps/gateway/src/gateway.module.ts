@@ -11,23 +11,25 @@ import {
   NODE_DIRECTORY,
 } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
-import { MessagingApiModule } from '@app/messaging';
+import { MessagingApiModule, RpcDispatcher } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
-import { EmitterPushBroadcaster, HttpDispatcher, WsForwarder } from '@app/transport';
+import { WebStaticModule } from '@app/web-static';
+import { EmitterPushBroadcaster, WsForwarder } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
-/** The gateway's view of the cluster: the hash ring for logins, dispatch over HTTP, /ws forwarding. */
+/** The gateway's view of the cluster: the hash ring for logins, dispatch over the TCP transport, /ws forwarding. */
 @Global()
 @Module({})
 class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(NODE_DIRECTORY) private readonly directory: ClusterNodeDirectory,
     private readonly forwarder: WsForwarder,
+    @Inject(DISPATCHER) private readonly dispatcher: RpcDispatcher,
   ) {}
 
   static forConfig(config: GatewayConfig): DynamicModule {
@@ -50,11 +52,12 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
       },
       {
         provide: DISPATCHER,
-        useValue: new HttpDispatcher({
-          baseUrl: config.DISPATCH_URL,
-          secret: config.INTERNAL_SECRET,
-          timeoutMs: config.PUBLISH_TIMEOUT_MS + 2000,
-        }),
+        useFactory: () =>
+          new RpcDispatcher({
+            url: config.DISPATCH_URL,
+            secret: config.INTERNAL_SECRET,
+            timeoutMs: config.PUBLISH_TIMEOUT_MS + 2000,
+          }),
       },
       {
         provide: WsForwarder,
@@ -83,6 +86,7 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     await this.directory.stop();
     this.forwarder.close();
+    this.dispatcher.close();
   }
 }
 
@@ -106,6 +110,7 @@ export class GatewayModule {
         AccountsModule,
         SocialModule,
         MessagingApiModule,
+        WebStaticModule.forRoot({ dir: config.WEB_DIR }),
         HealthModule.forChecks((ref) => [
           {
             name: 'postgres',
@@ -113,13 +118,7 @@ export class GatewayModule {
           },
           { name: 'redis', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
           { name: 'elasticsearch', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },
-          {
-            name: 'message-dispatch',
-            check: async () => {
-              const res = await fetch(new URL('/health', config.DISPATCH_URL), { signal: AbortSignal.timeout(1500) });
-              if (!res.ok) throw new Error(`message-dispatch answered ${res.status}`);
-            },
-          },
+          { name: 'message-dispatch', check: () => ref.get<RpcDispatcher>(DISPATCHER, { strict: false }).ping() },
         ]),
       ],
     };

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { GatewayConfig, loadConfig } from '@app/config';
+import { WEB_APP_ROUTES } from '@app/web-static';
 import { configureHttpApp, exitOnBootFailure } from '@app/platform';
 import { WS_ENTRY_PATH, WsForwarder } from '@app/transport';
 import { NestFactory } from '@nestjs/core';
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   });
   const forwarder = app.get(WsForwarder);
   app.use(WS_ENTRY_PATH, forwarder.handleHttp);
-  configureHttpApp(app, { title: 'Switchboard', swagger: true });
+  configureHttpApp(app, { title: 'Switchboard', swagger: true, unprefixed: WEB_APP_ROUTES });
   forwarder.attach(app.getHttpServer());
   await app.listen(config.PORT, config.HOST);
   console.log(`gateway listening on ${await app.getUrl()} — API /api/v1, docs /docs, push entry ${WS_ENTRY_PATH}`);

@@ -1,4 +1,5 @@
 import { StandaloneConfig } from '@app/config';
+import { WEB_APP_ROUTES } from '@app/web-static';
 import { configureHttpApp } from '@app/platform';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -22,6 +23,6 @@ export function ensureJwtSecret(config: StandaloneConfig): void {
 export async function createStandaloneApp(config: StandaloneConfig): Promise<INestApplication> {
   ensureJwtSecret(config);
   const app = await NestFactory.create(StandaloneModule.register(config), { bufferLogs: true, bodyParser: false });
-  configureHttpApp(app, { title: 'Switchboard', swagger: true });
+  configureHttpApp(app, { title: 'Switchboard', swagger: true, unprefixed: WEB_APP_ROUTES });
   return app;
 }

@@ -11,11 +11,12 @@ import {
   PUSH_TRANSPORT,
 } from '@app/core';
 import { EmbeddedAdaptersModule } from '@app/embedded';
-import { DispatchModule, MessageDispatchService, MessagingApiModule, StorageModule } from '@app/messaging';
+import { LocalDispatchModule, LocalMessageDispatcher, MessagingApiModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { LocalPushBroadcaster, LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
 import { SocialModule } from '@app/social';
+import { WebStaticModule } from '@app/web-static';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -33,12 +34,12 @@ class NodeBindingsModule {
   }
 }
 
-/** Dispatch and push share the process: the gateway calls dispatch directly, dispatch calls the local node. */
+/** Dispatch and push share the process: the gateway calls dispatch directly (sends commit in the embedded journal), dispatch calls the local node. */
 @Global()
 @Module({
-  imports: [DispatchModule, PushModule],
+  imports: [LocalDispatchModule, PushModule],
   providers: [
-    { provide: DISPATCHER, useExisting: MessageDispatchService },
+    { provide: DISPATCHER, useExisting: LocalMessageDispatcher },
     { provide: PUSH_TRANSPORT, useClass: LocalPushTransport },
     { provide: PUSH_BROADCASTER, useClass: LocalPushBroadcaster },
   ],
@@ -66,8 +67,8 @@ export class StandaloneModule {
         AccountsModule,
         SocialModule,
         MessagingApiModule,
-        StorageModule,
         PushModule,
+        WebStaticModule.forRoot({ dir: config.WEB_DIR }),
         HealthModule.forChecks((ref) => [
           {
             name: 'relational-store',

@@ -1,13 +1,13 @@
 import { StorageWorkerConfig } from '@app/config';
 import { HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, MESSAGE_BUS, MessageBus } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
-import { StorageModule } from '@app/messaging';
+import { StorageEventsModule } from '@app/messaging';
 import { appFoundation, HealthModule } from '@app/platform';
 import { RedisAdaptersModule } from '@app/redis';
 import { RocketMqBusModule } from '@app/rocketmq';
 import { DynamicModule, Module } from '@nestjs/common';
 
-/** apps/storage-worker: consumes the bus twice — history into Elasticsearch, offline into the Redis inbox. */
+/** apps/storage-worker: a Nest microservice on RocketMQ consuming twice — history into Elasticsearch, offline into the Redis inbox. */
 @Module({})
 export class StorageWorkerModule {
   static register(config: StorageWorkerConfig): DynamicModule {
@@ -20,6 +20,8 @@ export class StorageWorkerModule {
           clientName: 'storage-worker',
           retentionMs: config.INBOX_RETENTION_HOURS * 3600_000,
         }),
+        // the consumers run in the RocketMqServer transport (main.ts); this client proves the proxy and topic at boot
+        // and answers the health check
         RocketMqBusModule.forRoot({
           endpoints: config.ROCKETMQ_ENDPOINTS,
           topic: config.ROCKETMQ_TOPIC,
@@ -33,7 +35,7 @@ export class StorageWorkerModule {
           index: config.ELASTICSEARCH_INDEX,
           refresh: false,
         }),
-        StorageModule,
+        StorageEventsModule,
         HealthModule.forChecks((ref) => [
           { name: 'inbox', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
           { name: 'elasticsearch', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },

@@ -6,6 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { RateLimitGuard } from '@app/platform';
 import { AuthController, UsersController } from './accounts.controller';
 import { AuthGuard } from './auth.guard';
+import { HashQueue } from './hash-queue';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 import { LoginUseCase } from './use-cases/login.use-case';
@@ -39,6 +40,7 @@ export class TokensModule {}
   controllers: [AuthController, UsersController],
   providers: [
     PasswordHasher,
+    HashQueue,
     RegisterUseCase,
     LoginUseCase,
     LogoutUseCase,

@@ -3,7 +3,11 @@ import { DomainError, ErrorCode, newTimeOrderedId, TOKEN_REVOCATION_STORE, Token
 import { DEVICE_PLATFORMS, DevicePlatform } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { AccessTokenClaims, AuthenticatedUser, RefreshGrant, RefreshTokenClaims } from './authenticated-user';
+
+/** Verified tokens remembered (by their text): a client presents the same token on every request. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /**
  * Issues, verifies and revokes short-lived access tokens and the longer-lived refresh tokens issued with them (HS256,
@@ -11,6 +15,9 @@ import { AccessTokenClaims, AuthenticatedUser, RefreshGrant, RefreshTokenClaims 
  */
 @Injectable()
 export class TokenService {
+  /** Signature and claims already checked; expiry and revocation are still checked on every use. */
+  private readonly verified = new LRUCache<string, AuthenticatedUser>({ max: VERIFIED_CACHE_SIZE });
+
   constructor(
     private readonly jwt: JwtService,
     @Inject(TOKEN_REVOCATION_STORE) private readonly revocations: TokenRevocationStore,
@@ -76,6 +83,18 @@ export class TokenService {
 
   /** Verifies signature, expiry and revocation. */
   async verify(token: string): Promise<AuthenticatedUser> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt * 1000 > Date.now()) return this.unlessRevoked(known);
+    return this.unlessRevoked(await this.verifySignature(token));
+  }
+
+  private async unlessRevoked(user: AuthenticatedUser): Promise<AuthenticatedUser> {
+    if (await this.revocations.isRevoked(user.tokenId))
+      throw new DomainError(ErrorCode.TokenRevoked, 'access token was revoked, log in again');
+    return user;
+  }
+
+  private async verifySignature(token: string): Promise<AuthenticatedUser> {
     let claims: AccessTokenClaims;
     try {
       claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
@@ -88,9 +107,9 @@ export class TokenService {
     }
     if (!claims.sub || !claims.jti || !claims.node || (claims as { typ?: unknown }).typ !== undefined)
       throw new DomainError(ErrorCode.Unauthenticated, 'access token is invalid');
-    if (await this.revocations.isRevoked(claims.jti))
-      throw new DomainError(ErrorCode.TokenRevoked, 'access token was revoked, log in again');
-    return this.toUser(claims);
+    const user = this.toUser(claims);
+    this.verified.set(token, user);
+    return user;
   }
 
   revoke(user: AuthenticatedUser): Promise<void> {

@@ -52,9 +52,9 @@ export class GatewayConfig extends WithElasticsearch(ClusterConfig) {
   @Type(() => Number)
   DATABASE_POOL_SIZE = 10;
 
-  /** message-dispatch's internal HTTP address. */
+  /** message-dispatch's internal dispatch API (its RPC_PORT): tcp://host:port. */
   @IsDefined({ message: 'DISPATCH_URL is required' })
-  @IsUrl(url, { message: 'DISPATCH_URL must be an http(s) URL' })
+  @Matches(/^tcp:\/\/[\w.-]+:\d+\/?$/, { message: 'DISPATCH_URL must look like tcp://message-dispatch:3301' })
   DISPATCH_URL: string;
 
   @IsInt()
@@ -141,8 +141,12 @@ export class RocketMqClientConfig extends ClusterConfig {
 export class MessageDispatchConfig extends RocketMqClientConfig {
   override PORT = 3300;
 
-  /** Its API is internal: a send to a large group carries every member id (~40 bytes each). */
-  override HTTP_BODY_LIMIT = '16mb';
+  /** The internal dispatch API (@nestjs/microservices TCP transport) the gateways' DISPATCH_URL points at. */
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  @Type(() => Number)
+  RPC_PORT = 3301;
 }
 
 /** apps/storage-worker: the history (Elasticsearch) and offline (Redis inbox) consumer groups. */
@@ -160,4 +164,18 @@ export class StorageWorkerConfig extends WithElasticsearch(RocketMqClientConfig)
   @Max(3_600_000)
   @Type(() => Number)
   ROCKETMQ_INVISIBLE_MS = 15_000;
+
+  /** Messages per receive of each consumer group: one Elasticsearch _bulk / one Redis script / one ack each. */
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  @Type(() => Number)
+  ROCKETMQ_BATCH_SIZE = 32;
+
+  /** Long-polling wait of an idle receive (the proxy clamps it to 5–20 s): longer costs less CPU when idle. */
+  @IsInt()
+  @Min(5_000)
+  @Max(20_000)
+  @Type(() => Number)
+  ROCKETMQ_AWAIT_MS = 20_000;
 }

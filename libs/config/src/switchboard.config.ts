@@ -54,6 +54,20 @@ export class SwitchboardConfig {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 64kb' })
   HTTP_BODY_LIMIT = '64kb';
 
+  /** JSON bodies nested deeper than this are refused (400 BODY_TOO_DEEP) before anything walks them. */
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  @Type(() => Number)
+  HTTP_JSON_MAX_DEPTH = 32;
+
+  /** JSON bodies with an array longer than this are refused (400 BODY_ARRAY_TOO_LONG). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  @Type(() => Number)
+  HTTP_JSON_MAX_ARRAY_LENGTH = 1000;
+
   @IsInt()
   @Min(1)
   @Type(() => Number)
@@ -64,10 +78,57 @@ export class SwitchboardConfig {
   @Type(() => Number)
   RATE_LIMIT_LOGIN_PER_MINUTE = 20;
 
+  /** Logins and registrations naming one username, from any address. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE = 10;
+
+  /** Password hashes (argon2, 64 MiB each) computed at once; the rest wait in a queue. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  @Type(() => Number)
+  PASSWORD_HASH_CONCURRENCY = 2;
+
+  /** Logins/registrations that may wait for a hash; past it: 503 AUTH_BUSY (retry later), never a starved server. */
+  @IsInt()
+  @Min(0)
+  @Type(() => Number)
+  PASSWORD_HASH_QUEUE_MAX = 32;
+
   @IsInt()
   @Min(1)
   @Type(() => Number)
   RATE_LIMIT_DEFAULT_PER_MINUTE = 600;
+
+  /**
+   * Push node: most bytes the server may hold queued for one socket (socket.io write buffer + WebSocket buffered
+   * amount). A socket past it stopped reading: it is dropped (SLOW_CONSUMER) and its inbox serves it on reconnect.
+   * 0 turns the cap off.
+   */
+  @IsInt()
+  @Min(0)
+  @Type(() => Number)
+  PUSH_SOCKET_MAX_QUEUED_BYTES = 1024 * 1024;
+
+  /** Push node: most live sockets of one user on a node (more: WS error TOO_MANY_CONNECTIONS). */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  PUSH_MAX_CONNECTIONS_PER_USER = 10;
+
+  /** Push node: most live sockets from one client address on a node (more: WS error TOO_MANY_CONNECTIONS). */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  PUSH_MAX_CONNECTIONS_PER_ADDRESS = 500;
+
+  /** Push node: events (acks) one socket may send per second; past it they are dropped with a RATE_LIMITED error. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  PUSH_SOCKET_EVENTS_PER_SECOND = 200;
 
   /** How long dispatch waits for the broker's receipt before a send fails (and its seqs may be burnt). */
   @IsInt()
@@ -97,6 +158,11 @@ export class SwitchboardConfig {
    */
   @IsIn(['all', 'per-platform', 'single'], { message: 'MULTI_DEVICE_POLICY must be all, per-platform or single' })
   MULTI_DEVICE_POLICY: 'all' | 'per-platform' | 'single' = 'all';
+
+  /** The built web app the one-process server and the gateway serve at `/` (default: `dist/web` of the build). */
+  @IsOptional()
+  @IsString()
+  WEB_DIR?: string;
 }
 
 /** The one-process server on embedded adapters (the quick start). */

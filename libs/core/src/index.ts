@@ -15,3 +15,4 @@ export * from './ports/push-broadcaster.port';
 export * from './ports/invalidation-bus.port';
 export * from './ports/session-registry.port';
 export * from './ports/presence-events.port';
+export * from './ports/send-journal.port';

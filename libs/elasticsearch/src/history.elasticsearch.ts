@@ -1,5 +1,12 @@
 import { Client, errors, estypes } from '@elastic/elasticsearch';
-import { HistoryPageQuery, HistoryRecord, HistoryScope, HistorySearchQuery, HistoryStore } from '@app/core';
+import {
+  HistoryPageQuery,
+  HistoryRecord,
+  HistoryScope,
+  HistorySearchQuery,
+  HistoryStore,
+  PartialWriteError,
+} from '@app/core';
 
 export interface ElasticsearchHistoryOptions {
   index: string;
@@ -89,7 +96,8 @@ export class ElasticsearchHistoryStore implements HistoryStore {
       .filter((item) => item && item.status !== 409 && item.error);
     if (failed.length > 0) {
       const first = failed[0]!;
-      throw new Error(
+      throw new PartialWriteError(
+        failed.map((item) => item!._id!),
         `history bulk indexing failed for ${failed.length} of ${unique.size} messages: ${first.error?.type}: ${first.error?.reason}`,
       );
     }

@@ -7,6 +7,7 @@ import {
   PRESENCE_EVENTS,
   PRESENCE_STORE,
   SEND_DEDUP_STORE,
+  SEND_JOURNAL,
   SESSION_REGISTRY,
   TOKEN_REVOCATION_STORE,
 } from '@app/core';
@@ -22,6 +23,7 @@ import { SqliteTokenRevocationStore } from './token-revocation.sqlite';
 import { SqliteSessionRegistry } from './session-registry.sqlite';
 import { InProcessPresenceEvents } from './presence-events.in-process';
 import { SqliteLastSeenStore } from './last-seen.sqlite';
+import { SqliteSendJournal } from './send-journal.sqlite';
 
 /** Binds every message-side port to its embedded adapter (one SQLite file, in-process bus and presence). */
 @Module({})
@@ -58,6 +60,16 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
         provide: HISTORY_STORE,
         inject: [EmbeddedDatabase],
         useFactory: (db: EmbeddedDatabase) => new SqliteHistoryStore(db),
+      },
+      {
+        provide: SEND_JOURNAL,
+        inject: [EmbeddedDatabase, INBOX_STORE, HISTORY_STORE, SEND_DEDUP_STORE],
+        useFactory: (
+          db: EmbeddedDatabase,
+          inbox: SqliteInboxStore,
+          history: SqliteHistoryStore,
+          dedup: SqliteSendDedupStore,
+        ) => new SqliteSendJournal(db, inbox, history, dedup),
       },
       { provide: PRESENCE_STORE, useFactory: () => new InMemoryPresenceStore() },
       { provide: PRESENCE_EVENTS, useFactory: () => new InProcessPresenceEvents() },

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { GroupCommit } from './group-commit';
 
 /**
  * The embedded engine's own SQLite file: inbox, sequences, dedup, revocations, sessions and history. It is separate from the
@@ -35,8 +36,19 @@ const SCHEMA_STEPS: string[] = [
    ALTER TABLE send_dedup ADD COLUMN claimed_until INTEGER;`,
 ];
 
+/**
+ * WAL pages before SQLite checkpoints on its own, inside a commit (a safety net: the timer below normally runs first).
+ * The default of 1,000 made every ~20th send pay a checkpoint and its fsync on the event loop.
+ */
+const AUTOCHECKPOINT_PAGES = 16_000;
+/** A passive checkpoint (copies what no reader needs, never waits) this often, off the send path. */
+const CHECKPOINT_EVERY_MS = 1000;
+
 export class EmbeddedDatabase {
   readonly db: Database.Database;
+  /** Group commit: every write of one event-loop turn, in one transaction. */
+  readonly writes: GroupCommit;
+  private readonly checkpoints?: NodeJS.Timeout;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -45,6 +57,13 @@ export class EmbeddedDatabase {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.writes = new GroupCommit(this.db);
+    if (file !== ':memory:') {
+      this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      const checkpoint = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+      this.checkpoints = setInterval(() => checkpoint.run(), CHECKPOINT_EVERY_MS);
+      this.checkpoints.unref();
+    }
   }
 
   private migrate(): void {
@@ -62,6 +81,8 @@ export class EmbeddedDatabase {
   }
 
   close(): void {
+    clearInterval(this.checkpoints);
+    this.writes.flush();
     if (this.db.open) this.db.close();
   }
 }

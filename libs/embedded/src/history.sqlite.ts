@@ -53,17 +53,20 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   async index(records: HistoryRecord[]): Promise<void> {
-    this.database.db.transaction(() => {
-      for (const r of records) {
-        const inserted = this.st.insert.run({
-          ...r,
-          receiverId: r.receiverId ?? null,
-          groupId: r.groupId ?? null,
-          participants: JSON.stringify(r.participants),
-        }).changes;
-        if (inserted) r.participants.forEach((p) => this.st.insertParticipant.run(r.messageId, p));
-      }
-    })();
+    await this.database.writes.submit(() => this.indexNow(records));
+  }
+
+  /** `index` for a caller already inside a write of the group commit (the one-process send journal). */
+  indexNow(records: HistoryRecord[]): void {
+    for (const r of records) {
+      const inserted = this.st.insert.run({
+        ...r,
+        receiverId: r.receiverId ?? null,
+        groupId: r.groupId ?? null,
+        participants: JSON.stringify(r.participants),
+      }).changes;
+      if (inserted) r.participants.forEach((p) => this.st.insertParticipant.run(r.messageId, p));
+    }
   }
 
   async page(query: HistoryPageQuery): Promise<HistoryRecord[]> {
@@ -81,8 +84,9 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   async markRecalled(messageId: string): Promise<boolean> {
-    if (this.st.recall.run(messageId).changes) return true;
-    return this.st.find.get(messageId) !== undefined;
+    return this.database.writes.submit(
+      () => this.st.recall.run(messageId).changes > 0 || this.st.find.get(messageId) !== undefined,
+    );
   }
 
   async search(query: HistorySearchQuery): Promise<HistoryRecord[]> {

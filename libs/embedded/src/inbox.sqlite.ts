@@ -10,6 +10,8 @@ interface SequenceRow {
 /** Offline inbox on SQLite; every operation is one synchronous transaction, so it is atomic like the Redis Lua. */
 export class SqliteInboxStore implements InboxStore {
   private readonly st: Record<string, Statement>;
+  /** Each user's last allocated seq, loaded at boot; the table is written with it in the same transaction. */
+  private heads = new Map<string, number>();
 
   constructor(
     private readonly database: EmbeddedDatabase,
@@ -17,10 +19,10 @@ export class SqliteInboxStore implements InboxStore {
   ) {
     const db = database.db;
     this.st = {
-      bump: db.prepare(
-        `INSERT INTO inbox_sequence (user_id, head) VALUES (?, 1)
-         ON CONFLICT (user_id) DO UPDATE SET head = head + 1 RETURNING head`,
+      setHead: db.prepare(
+        `INSERT INTO inbox_sequence (user_id, head) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET head = excluded.head`,
       ),
+      head: db.prepare('SELECT head FROM inbox_sequence WHERE user_id = ?').pluck(),
       sequence: db.prepare('SELECT head, watermark FROM inbox_sequence WHERE user_id = ?'),
       addPending: db.prepare('INSERT OR IGNORE INTO inbox_pending (user_id, seq, deadline) VALUES (?, ?, ?)'),
       // a confirmed seq waits for its write at most one retention, then it is forgotten (its message has expired)
@@ -44,31 +46,40 @@ export class SqliteInboxStore implements InboxStore {
       dropPendingUpTo: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq <= ?'),
       dropExpired: db.prepare('DELETE FROM inbox_entry WHERE user_id = ? AND created_at < ?'),
     };
+    for (const { user_id, head } of db.prepare('SELECT user_id, head FROM inbox_sequence').iterate() as Iterable<{
+      user_id: string;
+      head: number;
+    }>)
+      this.heads.set(user_id, head);
+    // a rolled-back allocation must not stay allocated in memory: reload lazily from the table
+    database.writes.onRollback(() => (this.heads = new Map()));
   }
 
   async allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]> {
-    return this.database.db.transaction(() =>
+    return this.database.writes.submit(() =>
       userIds.map((userId) => {
-        const { head } = this.st.bump.get(userId) as SequenceRow;
-        this.st.addPending.run(userId, head, inflightDeadline);
-        return { userId, seq: head };
+        const seq = this.nextSeq(userId);
+        this.st.addPending.run(userId, seq, inflightDeadline);
+        return { userId, seq };
       }),
-    )();
+    );
   }
 
   async confirm(allocations: SeqAllocation[]): Promise<void> {
     const forgetAt = Date.now() + this.options.retentionMs;
-    this.database.db.transaction(() => allocations.forEach((a) => this.st.confirm.run(forgetAt, a.userId, a.seq)))();
+    await this.database.writes.submit(() =>
+      allocations.forEach((a) => this.st.confirm.run(forgetAt, a.userId, a.seq)),
+    );
   }
 
   async burn(allocations: SeqAllocation[]): Promise<void> {
     const now = Date.now();
-    this.database.db.transaction(() => allocations.forEach((a) => this.burnOne(a.userId, a.seq, now)))();
+    await this.database.writes.submit(() => allocations.forEach((a) => this.burnOne(a.userId, a.seq, now)));
   }
 
   async settle(allocations: SeqAllocation[]): Promise<'published' | 'void'> {
     const now = Date.now();
-    return this.database.db.transaction(() => {
+    return this.database.writes.submit(() => {
       const pending = allocations.map(
         (a) => this.st.pendingOne.get(a.userId, a.seq) as { confirmed: number } | undefined,
       );
@@ -82,29 +93,32 @@ export class SqliteInboxStore implements InboxStore {
         else this.burnOne(a.userId, a.seq, now);
       });
       return published ? 'published' : 'void';
-    })();
+    });
   }
 
   async append(writes: InboxWrite[]): Promise<number> {
+    return this.database.writes.submit(() => this.appendNow(writes));
+  }
+
+  /** `append` for a caller already inside a write of the group commit (the one-process send journal). */
+  appendNow(writes: InboxWrite[]): number {
     const oldest = Date.now() - this.options.retentionMs;
-    return this.database.db.transaction(() => {
-      let written = 0;
-      for (const w of writes) {
-        // a redelivery after the ack, or a message already past retention, is not written
-        if (w.seq <= this.sequenceOf(w.userId).watermark || w.createdAt < oldest) {
-          this.st.dropPending.run(w.userId, w.seq);
-          continue;
-        }
-        written += this.st.insertEntry.run(w.userId, w.seq, w.payload, w.createdAt).changes;
+    let written = 0;
+    for (const w of writes) {
+      // a redelivery after the ack, or a message already past retention, is not written
+      if (w.seq <= this.sequenceOf(w.userId).watermark || w.createdAt < oldest) {
         this.st.dropPending.run(w.userId, w.seq);
+        continue;
       }
-      return written;
-    })();
+      written += this.st.insertEntry.run(w.userId, w.seq, w.payload, w.createdAt).changes;
+      this.st.dropPending.run(w.userId, w.seq);
+    }
+    return written;
   }
 
   async read(userId: string, afterSeq: number, limit: number): Promise<InboxRead> {
     const now = Date.now();
-    return this.database.db.transaction(() => {
+    return this.database.writes.submit(() => {
       for (const { seq } of this.st.expiredPending.all(userId, now) as { seq: number }[])
         this.burnOne(userId, seq, now);
       this.st.forgetConfirmed.run(userId, now);
@@ -118,11 +132,11 @@ export class SqliteInboxStore implements InboxStore {
       ) as StoredInboxEntry[];
       const pending = (this.st.pending.all(userId, afterSeq) as { seq: number }[]).map((r) => r.seq);
       return { entries: rows.slice(0, limit), pending, headSeq: head, watermark, hasMore: rows.length > limit };
-    })();
+    });
   }
 
   async ack(userId: string, seq: number): Promise<{ watermark: number }> {
-    return this.database.db.transaction(() => {
+    return this.database.writes.submit(() => {
       const { head, watermark } = this.sequenceOf(userId);
       const next = Math.max(watermark, Math.min(seq, head));
       if (next !== watermark) {
@@ -131,11 +145,33 @@ export class SqliteInboxStore implements InboxStore {
         this.st.dropPendingUpTo.run(userId, next);
       }
       return { watermark: next };
-    })();
+    });
   }
 
   async ping(): Promise<void> {
     this.database.ping();
+  }
+
+  /**
+   * Allocates seqs and writes their entries at once, for a caller inside a write of the group commit whose message
+   * commits in that same transaction (the one-process send journal): nothing is pending, confirmed or burnt.
+   */
+  writeNewNow(userIds: string[], payload: string, createdAt: number): SeqAllocation[] {
+    return userIds.map((userId) => {
+      const seq = this.nextSeq(userId);
+      this.st.insertEntry.run(userId, seq, payload, createdAt);
+      return { userId, seq };
+    });
+  }
+
+  /** The next seq of a user, in memory and in the table (the caller's transaction). */
+  private nextSeq(userId: string): number {
+    let head = this.heads.get(userId);
+    if (head === undefined) head = (this.st.head.get(userId) as number | undefined) ?? 0;
+    head += 1;
+    this.st.setHead.run(userId, head);
+    this.heads.set(userId, head);
+    return head;
   }
 
   private burnOne(userId: string, seq: number, now: number): void {

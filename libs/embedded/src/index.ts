@@ -10,3 +10,5 @@ export * from './invalidation-bus.in-process';
 export * from './session-registry.sqlite';
 export * from './presence-events.in-process';
 export * from './last-seen.sqlite';
+export * from './send-journal.sqlite';
+export * from './group-commit';

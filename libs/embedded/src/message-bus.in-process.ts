@@ -10,7 +10,10 @@ export class InProcessMessageBus implements MessageBus {
   async publish(envelope: MessageEnvelope): Promise<void> {
     // The offline inbox first: it decides delivery; history is secondary.
     const order = [ConsumerGroup.Offline, ConsumerGroup.History];
-    for (const group of order) await this.handlers.get(group)?.([envelope]);
+    for (const group of order) {
+      const outcome = await this.handlers.get(group)?.([envelope]);
+      if (outcome?.failed.length) throw new Error(`consumer group ${group} could not store the message`);
+    }
   }
 
   async subscribe(group: ConsumerGroup, handler: EnvelopeHandler): Promise<BusSubscription> {

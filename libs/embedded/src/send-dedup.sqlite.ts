@@ -49,7 +49,7 @@ export class SqliteSendDedupStore implements SendDedupStore {
 
   async claim(senderId: string, clientMsgId: string, inProgressTtlMs: number): Promise<DedupClaim> {
     const now = this.clock.now();
-    return this.database.db.transaction((): DedupClaim => {
+    return this.database.writes.submit((): DedupClaim => {
       const row = this.get.get(senderId, clientMsgId) as DedupRow | undefined;
       if (row && row.expiresAt > now) {
         if (row.result !== null) return { status: 'done', result: row.result };
@@ -69,21 +69,36 @@ export class SqliteSendDedupStore implements SendDedupStore {
       });
       this.purgeNowAndThen(now);
       return { status: 'claimed' };
-    })();
+    });
   }
 
   async recordAttempt(senderId: string, clientMsgId: string, attempt: string, ttlMs: number): Promise<void> {
     const now = this.clock.now();
-    this.note.run(attempt, now + ttlMs, senderId, clientMsgId, now);
+    await this.database.writes.submit(() => this.note.run(attempt, now + ttlMs, senderId, clientMsgId, now));
   }
 
   async complete(senderId: string, clientMsgId: string, result: string, ttlMs: number): Promise<void> {
-    const expiresAt = this.clock.now() + ttlMs;
-    this.upsert.run({ senderId, clientMsgId, result, claimedUntil: null, expiresAt });
+    await this.database.writes.submit(() => this.completeNow(senderId, clientMsgId, result, ttlMs));
   }
 
   async release(senderId: string, clientMsgId: string): Promise<void> {
-    this.remove.run(senderId, clientMsgId);
+    await this.database.writes.submit(() => this.remove.run(senderId, clientMsgId));
+  }
+
+  /**
+   * For a caller inside a write of the group commit (the one-process send journal, where the answer commits with
+   * the message, so there is no claim to hold): the stored answer of this key, if any.
+   */
+  answerNow(senderId: string, clientMsgId: string): string | undefined {
+    const row = this.get.get(senderId, clientMsgId) as DedupRow | undefined;
+    return row && row.result !== null && row.expiresAt > this.clock.now() ? row.result : undefined;
+  }
+
+  /** `complete` for a caller inside a write of the group commit. */
+  completeNow(senderId: string, clientMsgId: string, result: string, ttlMs: number): void {
+    const now = this.clock.now();
+    this.upsert.run({ senderId, clientMsgId, result, claimedUntil: null, expiresAt: now + ttlMs });
+    this.purgeNowAndThen(now);
   }
 
   /** Expired keys are harmless (ignored on read); sweep them now and then to bound the table. */

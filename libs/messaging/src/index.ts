@@ -5,3 +5,6 @@ export * from './inbox/inbox.service';
 export * from './history/history-query.service';
 export * from './storage/storage-consumers';
 export * from './messaging.module';
+export * from './dispatch/local-message-dispatcher';
+export * from './internal/internal-dispatch.contract';
+export * from './internal/internal-dispatch.client';

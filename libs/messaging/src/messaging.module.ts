@@ -2,19 +2,19 @@ import { SocialModule } from '@app/social';
 import { Module } from '@nestjs/common';
 import { MessageDispatchService } from './dispatch/message-dispatch.service';
 import { PushRouter } from './dispatch/push-router';
+import { LocalMessageDispatcher } from './dispatch/local-message-dispatcher';
 import { HistoryQueryService } from './history/history-query.service';
 import { InboxService } from './inbox/inbox.service';
 import { ConversationsController, InboxController, MessagesController } from './messaging.controller';
 import { SendMessageUseCase } from './send/send-message.use-case';
-import { StorageConsumers } from './storage/storage-consumers';
+import { StorageConsumers, StorageEventsController, StorageSubscriptions } from './storage/storage-consumers';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { AdminController } from './admin/admin.controller';
 import { NoticesService } from './admin/notices.service';
-import { ConversationAccess } from './conversations/conversation-access';
 import { ReadReceiptsService } from './conversations/read-receipts.service';
 import { TypingService } from './conversations/typing.service';
 import { RecallMessageUseCase } from './recall/recall-message.use-case';
-import { InternalDispatchController, InternalSecretGuard } from './internal/internal-dispatch.controller';
+import { InternalDispatchController } from './internal/internal-dispatch.controller';
 
 /** The gateway's message API: send, recall, inbox pull/ack, history, search, read receipts, typing, admin notices. Group sends use SocialModule's membership cache. */
 @Module({
@@ -24,7 +24,6 @@ import { InternalDispatchController, InternalSecretGuard } from './internal/inte
     SendMessageUseCase,
     HistoryQueryService,
     InboxService,
-    ConversationAccess,
     RecallMessageUseCase,
     ReadReceiptsService,
     TypingService,
@@ -42,17 +41,27 @@ export class MessagingApiModule {}
 })
 export class DispatchModule {}
 
-/** message-dispatch as its own process: the internal HTTP API the gateways call. */
+/** Dispatch inside the one-process server: sends commit in the embedded send journal, then push locally. */
+@Module({
+  providers: [LocalMessageDispatcher, PushRouter],
+  exports: [LocalMessageDispatcher],
+})
+export class LocalDispatchModule {}
+
+/** message-dispatch as its own process: the @MessagePattern handlers of the internal dispatch API (TCP transport). */
 @Module({
   imports: [DispatchModule],
   controllers: [InternalDispatchController],
-  providers: [InternalSecretGuard],
 })
 export class InternalDispatchApiModule {}
 
-/** storage-worker: the history and offline consumer groups. */
-@Module({ providers: [StorageConsumers] })
+/** The one-process app: the history and offline consumers on the in-process bus. */
+@Module({ providers: [StorageConsumers, StorageSubscriptions] })
 export class StorageModule {}
+
+/** storage-worker: the history and offline consumer groups as @EventPattern handlers (RocketMQ transport). */
+@Module({ controllers: [StorageEventsController], providers: [StorageConsumers] })
+export class StorageEventsModule {}
 
 /** Inbox access for push nodes (replay and acks). */
 @Module({ providers: [InboxService], exports: [InboxService] })

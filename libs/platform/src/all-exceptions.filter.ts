@@ -32,7 +32,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     body.requestId = req.id ? String(req.id) : undefined;
-    if (body.statusCode >= 500 && body.code !== ErrorCode.DependencyUnavailable) {
+    // a refusal we chose (a dependency down, a full hash queue) is not a bug: no error log
+    if (body.statusCode >= 500 && body.code !== ErrorCode.DependencyUnavailable && body.code !== ErrorCode.AuthBusy) {
       this.logger.error({ err: exception, requestId: body.requestId, path: req.url }, 'unhandled error');
     }
     if (!res.headersSent) res.status(body.statusCode).json(body);

@@ -10,3 +10,4 @@ export * from './public.decorator';
 export * from './rate-limit.guard';
 export * from './body-parser';
 export * from './boot';
+export * from './json-shape';

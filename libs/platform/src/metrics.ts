@@ -25,6 +25,15 @@ export const metrics = {
     name: 'switchboard_inbox_writes_total',
     help: 'Inbox entries written by the offline consumer',
   }),
+  slowConsumerDrops: new Counter({
+    name: 'switchboard_push_slow_consumer_drops_total',
+    help: 'Sockets cut because the server held more than PUSH_SOCKET_MAX_QUEUED_BYTES for them',
+  }),
+  connectionsRefused: new Counter({
+    name: 'switchboard_push_connections_refused_total',
+    help: 'Sockets refused by the per-user or per-address connection cap',
+    labelNames: ['cap'],
+  }),
   connections: new Gauge({ name: 'switchboard_push_connections', help: 'Client sockets held by this push node' }),
   dispatchSeconds: new Histogram({
     name: 'switchboard_dispatch_seconds',

@@ -9,8 +9,9 @@ const MINUTE = 60_000;
 
 /**
  * Per-user rate limits: the `default` bucket on every route, `send` and `login` only where a route names them.
- * Authenticated callers are counted by user id (the auth guard runs first); others by address, and logins by address
- * and username so one attacker cannot lock everyone out.
+ * Authenticated callers are counted by user id (the auth guard runs first); others by address. Logins count twice,
+ * separately: per address (`login`: rotating usernames from one address is limited) and per username
+ * (`login-username`: one username tried from many addresses is limited).
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -19,22 +20,27 @@ export class RateLimitGuard extends ThrottlerGuard {
       request.context.getHandler(),
       request.context.getClass(),
     ]);
-    if (request.throttler.name !== 'default' && request.throttler.name !== bucket) return true;
+    const name = request.throttler.name;
+    if (name !== 'default' && name !== bucket && !(bucket === 'login' && name === 'login-username')) return true;
     return super.handleRequest(request);
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const user = req.user as { userId?: string } | undefined;
     if (user?.userId) return `user:${user.userId}`;
-    const body = req.body as { username?: unknown } | undefined;
-    const name = typeof body?.username === 'string' ? body.username.toLowerCase().slice(0, 64) : '';
-    return `ip:${String(req.ip)}:${name}`;
+    return `ip:${String(req.ip)}`;
   }
 
   protected override getRequestResponse(context: ExecutionContext) {
     const http = context.switchToHttp();
     return { req: http.getRequest(), res: http.getResponse() };
   }
+}
+
+/** The username a login or register names, whoever sends it (case-folded: usernames are case-insensitive). */
+function usernameOf(req: Record<string, unknown>): string {
+  const body = req.body as { username?: unknown } | undefined;
+  return `username:${typeof body?.username === 'string' ? body.username.toLowerCase().slice(0, 64) : ''}`;
 }
 
 /** Rate limits counted in this process (one-process server), or in Redis so that every gateway shares them. */
@@ -54,6 +60,12 @@ export class RateLimitModule {
               { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_DEFAULT_PER_MINUTE },
               { name: 'send', ttl: MINUTE, limit: config.RATE_LIMIT_SEND_PER_MINUTE },
               { name: 'login', ttl: MINUTE, limit: config.RATE_LIMIT_LOGIN_PER_MINUTE },
+              {
+                name: 'login-username',
+                ttl: MINUTE,
+                limit: config.RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE,
+                getTracker: usernameOf,
+              },
             ],
             ...(redis && { storage: new ThrottlerStorageRedisService(redis) }),
           }),

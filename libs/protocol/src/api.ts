@@ -133,6 +133,16 @@ export interface GroupJoinRequestView {
   createdAt: string;
 }
 
+/** `GET /groups/invitations`: an invitation addressed to you (`userId`), sent by `invitedBy`. */
+export interface GroupInvitationView {
+  id: string;
+  groupId: string;
+  userId: string;
+  invitedBy: string;
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: string;
+}
+
 /** `POST /messages/:messageId/recall` */
 export interface RecallResponse {
   messageId: string;

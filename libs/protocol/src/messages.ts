@@ -41,6 +41,12 @@ export enum PushErrorCode {
   Internal = 'INTERNAL',
   /** A newer login of the same user ended this session (multi-device policy); sent with type 211. Do not reconnect. */
   SessionReplaced = 'SESSION_REPLACED',
+  /** The socket stopped reading and the node dropped it; reconnect with the last seq held (the inbox has the rest). */
+  SlowConsumer = 'SLOW_CONSUMER',
+  /** Too many live connections for this user or from this address; close another first. */
+  TooManyConnections = 'TOO_MANY_CONNECTIONS',
+  /** Too many events from this socket; the extra ones were dropped (acks: the next ack covers them). */
+  RateLimited = 'RATE_LIMITED',
 }
 
 /**
@@ -75,6 +81,17 @@ export interface ReadReceiptData {
   conversationId: string;
   userId: string;
   messageId: string;
+}
+
+/**
+ * `data` of a type 215 (GroupInvitation) inbox entry, sent to the invitee: accept or decline `invitationId` with
+ * `POST /groups/invitations/:id/accept` or `/decline`. `from` is the owner or admin who invited.
+ */
+export interface GroupInvitationData {
+  invitationId: string;
+  groupId: string;
+  groupName?: string;
+  from?: { id: string; username: string; nickname: string };
 }
 
 /**

@@ -32,4 +32,9 @@ export enum WireType {
   Presence = 213,
   /** Placeholder for an inbox sequence number that was allocated but will never carry a message. */
   SequenceBurnt = 214,
+  /**
+   * A group owner or admin invited you (you are not their friend, so you were not added directly): an inbox entry;
+   * `data`: `GroupInvitationData`. Accept or decline with `POST /groups/invitations/:id/accept|decline`.
+   */
+  GroupInvitation = 215,
 }

@@ -5,3 +5,7 @@ export * from './local-push.transport';
 export * from './push.gateway';
 export * from './push.module';
 export * from './local-push.broadcaster';
+export * from './slow-consumer.guard';
+export * from './connection-limits';
+export * from './socket-event-limiter';
+export * from './ack-coalescer';

@@ -1,12 +1,23 @@
 import { OutboundMessage, PushMessage, WireType } from '@app/protocol';
 import { PushDeliveryService } from './push-delivery.service';
+import { SlowConsumerGuard } from './slow-consumer.guard';
 import { PushSocket, SocketRegistry } from './socket-registry';
+
+/** Every socket in these tests reads fast: the guard always admits. */
+const admitAll = { admit: () => true } as unknown as SlowConsumerGuard;
 
 function socket(userId: string, heldBack: PushMessage[] | null = null) {
   const emitted: PushMessage[] = [];
+  // what reaches the engine: socket.io packets of the default namespace, decoded back here
   const s = {
     data: { user: { userId }, heldBack },
-    emit: (_event: string, message: PushMessage) => void emitted.push(message),
+    conn: {
+      readyState: 'open',
+      write: (packet: string) => {
+        const [event, payload] = JSON.parse(packet.replace(/^2/, '')) as [string, PushMessage];
+        if (event === 'message') emitted.push(payload);
+      },
+    },
   } as unknown as PushSocket;
   return { socket: s, emitted };
 }
@@ -26,7 +37,7 @@ describe('PushDeliveryService', () => {
     const registry = new SocketRegistry();
     const [b1, b2, c1] = [socket('b'), socket('b'), socket('c')];
     [b1, b2, c1].forEach((s) => registry.add(s.socket));
-    new PushDeliveryService(registry).deliver({
+    new PushDeliveryService(registry, admitAll).deliver({
       message,
       recipients: [
         { userId: 'b', seq: 4 },
@@ -44,7 +55,7 @@ describe('PushDeliveryService', () => {
     const held: PushMessage[] = [];
     const replaying = socket('b', held);
     registry.add(replaying.socket);
-    new PushDeliveryService(registry).deliver({ message, recipients: [{ userId: 'b', seq: 2 }] });
+    new PushDeliveryService(registry, admitAll).deliver({ message, recipients: [{ userId: 'b', seq: 2 }] });
     expect(replaying.emitted).toEqual([]);
     expect(held).toEqual([{ ...message, seq: 2 }]);
   });

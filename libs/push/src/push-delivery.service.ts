@@ -1,22 +1,30 @@
 import { PushBatch } from '@app/core';
 import { metrics } from '@app/platform';
 import { Injectable } from '@nestjs/common';
+import { messagePackets, writePacket } from './encoded-push';
+import { SlowConsumerGuard } from './slow-consumer.guard';
 import { SocketRegistry } from './socket-registry';
 
 /** Emits a batch that dispatch routed to this node to each recipient's local sockets. */
 @Injectable()
 export class PushDeliveryService {
-  constructor(private readonly registry: SocketRegistry) {}
+  constructor(
+    private readonly registry: SocketRegistry,
+    private readonly slowConsumers: SlowConsumerGuard,
+  ) {}
 
   deliver({ message, recipients }: PushBatch): void {
     let emitted = 0;
+    const packetFor = messagePackets(message);
     for (const { userId, seq } of recipients) {
       const sockets = this.registry.socketsOf(userId);
       if (!sockets.size) continue;
-      const own = { ...message, seq };
+      // one packet per recipient for all their sockets; the object only for a socket still replaying its inbox
+      let packet: string | undefined;
       for (const socket of sockets) {
-        if (socket.data.heldBack) socket.data.heldBack.push(own);
-        else socket.emit('message', own);
+        if (socket.data.heldBack) socket.data.heldBack.push({ ...message, seq });
+        else if (this.slowConsumers.admit(socket)) writePacket(socket, (packet ??= packetFor(seq)));
+        else continue;
         emitted++;
       }
     }

@@ -23,7 +23,11 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
+import { AckCoalescer } from './ack-coalescer';
+import { ConnectionLimits } from './connection-limits';
 import { NodeIdentity, ROUTE_TTL_MS } from './node-identity';
+import { SlowConsumerGuard } from './slow-consumer.guard';
+import { SocketEventLimiter } from './socket-event-limiter';
 import { PushSocket, PushSocketData, SocketRegistry } from './socket-registry';
 
 const REPLAY_PAGE = 200;
@@ -41,6 +45,9 @@ const DRAINING_MESSAGE = 'this node is shutting down: log in again to get a live
   pingInterval: 25_000,
   pingTimeout: 20_000,
   maxHttpBufferSize: 64 * 1024,
+  // memory per connection: no per-socket deflate context (zlib keeps ~tens of KiB per socket), no polling compression
+  perMessageDeflate: false,
+  httpCompression: false,
 })
 export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PushGateway.name);
@@ -55,6 +62,10 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly tokens: TokenService,
     private readonly inbox: InboxService,
     private readonly registry: SocketRegistry,
+    private readonly limits: ConnectionLimits,
+    private readonly slowConsumers: SlowConsumerGuard,
+    private readonly eventLimiter: SocketEventLimiter,
+    private readonly acks: AckCoalescer,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @Inject(PRESENCE_EVENTS) private readonly presenceEvents: PresenceEvents,
   ) {}
@@ -80,7 +91,13 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   async handleConnection(socket: PushSocket): Promise<void> {
+    // the handshake holds what we read (auth, headers); the upgrade request and its buffers can go
+    (socket.conn as { request: unknown }).request = null;
     if (this.draining) return this.refuse(socket, PushErrorCode.NodeDraining, DRAINING_MESSAGE);
+    if (!this.limits.openFromAddress(socket)) {
+      return this.refuse(socket, PushErrorCode.TooManyConnections, 'too many connections from this address');
+    }
+    this.eventLimiter.install(socket);
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastSeq?: unknown };
     if (typeof auth.token !== 'string' || !auth.token)
       return this.refuse(socket, PushErrorCode.TokenMissing, 'handshake auth.token is required');
@@ -105,7 +122,11 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         `this token is for node ${socket.data.user.nodeId}; log in again to get your node`,
       );
     }
+    if (!this.limits.allowUser(socket)) {
+      return this.refuse(socket, PushErrorCode.TooManyConnections, 'too many connections for this user; close one');
+    }
     socket.data.heldBack = [];
+    this.slowConsumers.watch(socket);
     // rooms let any process address this socket through the adapter (end a session, notices)
     void socket.join([pushRooms.user(socket.data.user.userId), pushRooms.token(socket.data.user.tokenId)]);
     this.registry.add(socket);
@@ -119,6 +140,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       const held = socket.data.heldBack;
       socket.data.heldBack = null;
       for (const message of held) socket.emit('message', message);
+      this.slowConsumers.admit(socket);
     } catch (error) {
       this.logger.warn({ err: error, userId: socket.data.user.userId }, 'connection setup failed');
       this.refuse(socket, PushErrorCode.Internal, 'could not set up the connection, retry');
@@ -126,6 +148,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   async handleDisconnect(socket: PushSocket): Promise<void> {
+    this.limits.closed(socket);
     if (!this.registry.remove(socket)) return;
     metrics.connections.set(this.registry.size);
     const removed = await this.presence.disconnect(this.routeOf(socket)).then(
@@ -150,7 +173,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   @SubscribeMessage('ack')
-  async onAck(@ConnectedSocket() socket: PushSocket, @MessageBody() body: unknown): Promise<void> {
+  onAck(@ConnectedSocket() socket: PushSocket, @MessageBody() body: unknown): void {
     const seq = (body as { seq?: unknown } | null)?.seq;
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
       socket.emit('error', {
@@ -161,9 +184,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       return;
     }
     if (!socket.data.user) return;
-    await this.inbox
-      .ack(socket.data.user.userId, seq)
-      .catch((error) => this.logger.warn({ err: error }, 'ack not stored; the client will ack again'));
+    this.acks.ack(socket.data.user.userId, seq);
   }
 
   private async replay(socket: PushSocket, lastSeq: number): Promise<{ replayed: number; headSeq: number }> {
@@ -174,7 +195,9 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       for (const message of page.entries) socket.emit('message', message);
       replayed += page.entries.length;
       if (page.entries.length) after = page.entries[page.entries.length - 1].seq;
-      if (!page.hasMore || replayed >= REPLAY_MAX || !socket.connected) return { replayed, headSeq: page.headSeq };
+      if (!page.hasMore || replayed >= REPLAY_MAX || !this.slowConsumers.admit(socket)) {
+        return { replayed, headSeq: page.headSeq };
+      }
     }
   }
 

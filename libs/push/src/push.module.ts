@@ -1,14 +1,26 @@
 import { TokensModule } from '@app/accounts';
 import { InboxModule } from '@app/messaging';
 import { Module } from '@nestjs/common';
+import { AckCoalescer } from './ack-coalescer';
+import { ConnectionLimits } from './connection-limits';
 import { PushDeliveryService } from './push-delivery.service';
+import { SlowConsumerGuard } from './slow-consumer.guard';
+import { SocketEventLimiter } from './socket-event-limiter';
 import { PushGateway } from './push.gateway';
 import { SocketRegistry } from './socket-registry';
 
 /** A push node: holds client sockets and delivers what dispatch routes to it. NodeIdentity comes from the app. */
 @Module({
   imports: [TokensModule, InboxModule],
-  providers: [PushGateway, SocketRegistry, PushDeliveryService],
+  providers: [
+    PushGateway,
+    SocketRegistry,
+    PushDeliveryService,
+    SlowConsumerGuard,
+    ConnectionLimits,
+    SocketEventLimiter,
+    AckCoalescer,
+  ],
   exports: [PushDeliveryService, SocketRegistry, PushGateway],
 })
 export class PushModule {}

@@ -26,9 +26,9 @@ export interface RocketMqMessageBusOptions extends RocketMqConnectionOptions {
   groupPrefix?: string;
   /** How long a received message stays hidden before it is delivered again unless acked (proxy minimum: 10 s). */
   invisibleDurationMs: number;
-  /** Messages per receive (proxy maximum: 32). Default 16. */
+  /** Messages per receive (proxy maximum: 32). Default 32. */
   batchSize?: number;
-  /** Long-polling wait of an empty receive; the proxy clamps it to 5–20 s. It bounds how long close() takes. */
+  /** Long-polling wait of an empty receive; the proxy clamps it to 5–20 s. Default 20 s (idle cost). */
   awaitDurationMs?: number;
   /**
    * Upper bound on one publish. Default 10 s: above the client's own worst case (3 attempts × request timeout), so its
@@ -60,8 +60,9 @@ export class RocketMqMessageBus implements MessageBus {
     this.options = {
       ...options,
       groupPrefix: options.groupPrefix ?? 'switchboard',
-      batchSize: options.batchSize ?? 16,
-      awaitDurationMs: options.awaitDurationMs ?? 5_000,
+      batchSize: options.batchSize ?? 32,
+      // an idle consumer costs one receive RPC per await duration (per group, per queue it polls)
+      awaitDurationMs: options.awaitDurationMs ?? 20_000,
       publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
       startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
     };
@@ -151,6 +152,7 @@ class RocketMqSubscription implements BusSubscription {
   private readonly logger: Logger;
   private stopping = false;
   private loop?: Promise<void>;
+  private processing?: Promise<void>;
   private wake?: () => void;
   private closing?: Promise<void>;
 
@@ -176,8 +178,9 @@ class RocketMqSubscription implements BusSubscription {
   private async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    // A pending long poll returns within the await duration; its messages are still handled and acked.
-    await this.loop;
+    // A batch being stored is finished and acked; a pending long poll (up to the await duration) is abandoned: what it
+    // may still bring is not handled and comes back after the invisible duration.
+    await this.processing;
     await shutdownClient(this.consumer, this.logger);
     this.onClosed();
   }
@@ -188,7 +191,12 @@ class RocketMqSubscription implements BusSubscription {
       try {
         const views = await this.consumer.receive(this.options.batchSize, this.options.invisibleDurationMs);
         failures = 0;
-        if (views.length > 0) await this.process(views);
+        if (this.stopping) break;
+        if (views.length > 0) {
+          this.processing = this.process(views);
+          await this.processing;
+          this.processing = undefined;
+        }
       } catch (err) {
         if (this.stopping) break;
         failures++;
@@ -222,8 +230,10 @@ class RocketMqSubscription implements BusSubscription {
       await this.ack(poison);
     }
     if (batch.length === 0) return;
+    let failed: Set<number>;
     try {
-      await this.handler(batch.map((b) => b.envelope));
+      const outcome = await this.handler(batch.map((b) => b.envelope));
+      failed = new Set(outcome?.failed ?? []);
     } catch (err) {
       // Not acked: the broker delivers the batch again after the invisible duration. Handlers are idempotent.
       this.logger.warn(
@@ -231,17 +241,22 @@ class RocketMqSubscription implements BusSubscription {
       );
       return;
     }
-    await this.ack(batch.map((b) => b.view));
+    if (failed.size > 0)
+      this.logger.warn(
+        `${failed.size} of ${batch.length} message(s) not stored in ${this.group}, redelivery after ${this.options.invisibleDurationMs} ms`,
+      );
+    // only the stored ones are acked: the failed ones come back alone, the others are not written again
+    await this.ack(batch.filter((_, i) => !failed.has(i)).map((b) => b.view));
   }
 
+  /** One AckMessage RPC for the batch. A refused or failed ack: the message comes back and is handled again (idempotently). */
   private async ack(views: MessageView[]): Promise<void> {
-    const results = await Promise.allSettled(views.map((view) => this.consumer.ack(view)));
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length > 0) {
-      // The message comes back after the invisible duration and is handled again (idempotently).
-      this.logger.warn(
-        `${failed.length} of ${views.length} ack(s) failed in ${this.group}: ${errorText(failed[0].reason)}`,
-      );
+    if (views.length === 0) return;
+    try {
+      const refused = await this.consumer.ackAll(views);
+      if (refused > 0) this.logger.warn(`${refused} of ${views.length} ack(s) refused in ${this.group}`);
+    } catch (err) {
+      this.logger.warn(`ack of ${views.length} message(s) failed in ${this.group}: ${errorText(err)}`);
     }
   }
 

@@ -6,12 +6,17 @@ import {
   BaseClientOptions,
   Endpoints,
   ILogger,
+  MessageView,
   Producer,
   ProducerOptions,
   SessionCredentials,
   SimpleConsumer,
   SimpleConsumerOptions,
+  StatusChecker,
 } from 'rocketmq-client-nodejs';
+// the protocol's generated stubs, shipped with the client (it has no batched ack of its own)
+import { Code, Resource } from 'rocketmq-client-nodejs/proto/apache/rocketmq/v2/definition_pb';
+import { AckMessageRequest } from 'rocketmq-client-nodejs/proto/apache/rocketmq/v2/service_pb';
 
 /** What every client of one RocketMQ 5 proxy needs. */
 export interface RocketMqConnectionOptions {
@@ -86,6 +91,30 @@ function withSafeShutdown<T extends ClientConstructor>(Base: T) {
 export class SafeSimpleConsumer extends withSafeShutdown(SimpleConsumer) {
   constructor(options: SimpleConsumerOptions) {
     super(options);
+  }
+
+  /**
+   * Acks many messages in one AckMessage RPC per topic and endpoint. The protocol's request takes a list of entries,
+   * but the client's `ack` sends one message per RPC; the generated stub and the client's own RPC hook do the rest.
+   * Resolves with the number of entries the proxy refused (they come back after their invisible duration).
+   */
+  async ackAll(views: MessageView[]): Promise<number> {
+    const byRoute = new Map<string, MessageView[]>();
+    for (const view of views) {
+      const key = `${view.topic}\u0000${view.endpoints.toString()}`;
+      byRoute.set(key, [...(byRoute.get(key) ?? []), view]);
+    }
+    let refused = 0;
+    for (const route of byRoute.values()) {
+      const request = new AckMessageRequest()
+        .setGroup(new Resource().setName(this.consumerGroup))
+        .setTopic(new Resource().setName(route[0].topic));
+      for (const view of route) request.addEntries().setMessageId(view.messageId).setReceiptHandle(view.receiptHandle);
+      const response = (await this.ackMessageViaRpc(route[0].endpoints, request, this.requestTimeout)).toObject();
+      StatusChecker.check(response.status);
+      refused += response.entriesList.filter((e) => e.status?.code !== Code.OK).length;
+    }
+    return refused;
   }
 }
 

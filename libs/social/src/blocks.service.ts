@@ -1,12 +1,14 @@
 import { CLOCK, Clock, DomainError, ErrorCode } from '@app/core';
 import { SocialGraphRepository, UsersRepository } from '@app/persistence';
 import { Inject, Injectable } from '@nestjs/common';
+import { SocialGraphCache } from './social-graph.cache';
 
 @Injectable()
 export class BlocksService {
   constructor(
     private readonly users: UsersRepository,
     private readonly graph: SocialGraphRepository,
+    private readonly cache: SocialGraphCache,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -15,10 +17,12 @@ export class BlocksService {
     if (!(await this.users.findById(targetId)))
       throw new DomainError(ErrorCode.UserNotFound, `user ${targetId} does not exist`);
     await this.graph.block(userId, targetId, this.clock.now());
+    await this.cache.invalidate(userId, targetId);
   }
 
   async unblock(userId: string, targetId: string): Promise<void> {
     await this.graph.unblock(userId, targetId);
+    await this.cache.invalidate(userId, targetId);
   }
 
   blocked(userId: string): Promise<string[]> {

@@ -2,7 +2,9 @@ import { CLOCK, Clock, DomainError, ErrorCode, newTimeOrderedId } from '@app/cor
 import { FriendRequestEntity, SocialGraphRepository, UsersRepository } from '@app/persistence';
 import { FriendRequestView, PublicUser, WireType } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
+import { AccessPolicy } from './access-policy';
 import { Notifier } from './notifier';
+import { SocialGraphCache } from './social-graph.cache';
 
 @Injectable()
 export class FriendsService {
@@ -10,17 +12,15 @@ export class FriendsService {
     private readonly users: UsersRepository,
     private readonly graph: SocialGraphRepository,
     private readonly notifier: Notifier,
+    private readonly policy: AccessPolicy,
+    private readonly cache: SocialGraphCache,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async request(fromUserId: string, toUserId: string, message?: string): Promise<{ id: string }> {
-    if (fromUserId === toUserId) throw new DomainError(ErrorCode.CannotTargetSelf, 'you cannot befriend yourself');
-    const [from, to] = await Promise.all([this.users.findById(fromUserId), this.users.findById(toUserId)]);
-    if (!from || !to) throw new DomainError(ErrorCode.UserNotFound, `user ${toUserId} does not exist`);
-    if (await this.graph.isBlockedEitherWay(fromUserId, toUserId))
-      throw new DomainError(ErrorCode.Blocked, 'you cannot send a friend request to this user');
-    if (await this.graph.areFriends(fromUserId, toUserId))
-      throw new DomainError(ErrorCode.AlreadyFriends, 'you are already friends');
+    await this.policy.friendRequest(fromUserId, toUserId);
+    const from = await this.users.findById(fromUserId);
+    if (!from) throw new DomainError(ErrorCode.UserNotFound, `user ${fromUserId} does not exist`);
     const request = await this.graph.createFriendRequest({
       id: newTimeOrderedId(),
       fromUserId,
@@ -63,6 +63,7 @@ export class FriendsService {
     if (!(await this.users.findById(friendId)))
       throw new DomainError(ErrorCode.UserNotFound, `user ${friendId} does not exist`);
     await this.graph.removeFriendship(userId, friendId);
+    await this.cache.invalidate(userId, friendId);
   }
 
   private async decide(
@@ -75,15 +76,14 @@ export class FriendsService {
     if (!request || request.toUserId !== callerId)
       throw new DomainError(ErrorCode.FriendRequestNotFound, `friend request ${requestId} not found`);
     // a block placed meanwhile also rejected the request (in the block's transaction), so this check cannot be raced
-    if (status === 'accepted' && (await this.graph.isBlockedEitherWay(request.fromUserId, request.toUserId))) {
-      throw new DomainError(ErrorCode.Blocked, 'you cannot accept a request from this user');
-    }
+    if (status === 'accepted') await this.policy.acceptFriend(request.toUserId, request.fromUserId);
     if (request.status !== 'pending' || !(await this.graph.decideFriendRequest(request, status, this.clock.now()))) {
       throw new DomainError(
         ErrorCode.FriendRequestNotPending,
         `friend request ${requestId} was already ${request.status === 'pending' ? 'decided' : request.status}`,
       );
     }
+    if (status === 'accepted') await this.cache.invalidate(request.fromUserId, request.toUserId);
     const type = status === 'accepted' ? WireType.FriendRequestAccepted : WireType.RequestRejected;
     await this.notifier.notify(type, callerId, request.fromUserId, { requestId, kind: 'friend', userId: callerId });
     return toView({ ...request, status });

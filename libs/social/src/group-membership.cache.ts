@@ -62,14 +62,12 @@ export class GroupMembershipCache implements OnModuleInit, OnModuleDestroy {
     return (await this.entry(groupId)).members.has(userId);
   }
 
-  /** After a membership change: drop the entry here and in every other process. */
-  invalidate(groupId: string): void {
+  /** After a membership change: drop the entry here and in every other process (resolves once published; never rejects). */
+  invalidate(groupId: string): Promise<void> {
     this.drop(groupId);
-    this.bus
-      ?.publish(INVALIDATION_TOPIC, groupId)
-      .catch((error) =>
-        this.logger.warn({ err: error, groupId }, 'invalidation not published; other gateways catch up within the TTL'),
-      );
+    return (this.bus?.publish(INVALIDATION_TOPIC, groupId) ?? Promise.resolve()).catch((error) =>
+      this.logger.warn({ err: error, groupId }, 'invalidation not published; other gateways catch up within the TTL'),
+    );
   }
 
   private drop(groupId: string): void {

@@ -1,6 +1,6 @@
 import { AuthenticatedUser, CurrentUser } from '@app/accounts';
 import { ApiErrorDto, UuidParam as Uuid } from '@app/platform';
-import type { GroupJoinRequestView, GroupMemberView, GroupView } from '@app/protocol';
+import type { GroupInvitationView, GroupJoinRequestView, GroupMemberView, GroupView } from '@app/protocol';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -17,6 +17,7 @@ import { CreatedIdDto } from './dto/social.dto';
 import {
   CreateGroupDto,
   GroupDto,
+  GroupInvitationDto,
   GroupJoinRequestDto,
   GroupJoinRequestViewDto,
   GroupMemberDto,
@@ -90,10 +91,15 @@ export class GroupsController {
 
   @Post(':id/members')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Invite: add a user directly (owner or admin); the group gets a type 206 push' })
+  @ApiOperation({
+    summary: 'Add a friend directly (owner or admin); the group gets a type 206 push',
+    description:
+      'Only a friend of yours with no block either way (else 403 NOT_FRIENDS / BLOCKED); invite anyone else ' +
+      'with POST /groups/:id/invitations.',
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorDto, description: `${NOT_FOUND}; or no such user` })
-  @ApiForbiddenResponse({ type: ApiErrorDto, description: FORBIDDEN })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: `${FORBIDDEN}; or not your friend; or blocked` })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'already a member' })
   async invite(
     @CurrentUser() user: AuthenticatedUser,
@@ -101,6 +107,23 @@ export class GroupsController {
     @Body() dto: GroupUserDto,
   ): Promise<void> {
     await this.groups.invite(user.userId, id, dto.userId);
+  }
+
+  @Post(':id/invitations')
+  @ApiOperation({
+    summary: 'Invite a user (owner or admin); they get a type 215 push and accept or decline',
+    description: 'Refused (403 BLOCKED) when a block stands between you and the user, either way.',
+  })
+  @ApiCreatedResponse({ type: CreatedIdDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: `${NOT_FOUND}; or no such user` })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: `${FORBIDDEN}; or blocked` })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'already a member, or an invitation or request is pending' })
+  inviteUser(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', Uuid) id: string,
+    @Body() dto: GroupUserDto,
+  ): Promise<{ id: string }> {
+    return this.groups.inviteUser(user.userId, id, dto.userId);
   }
 
   @Delete(':id/members/:userId')
@@ -200,5 +223,40 @@ export class GroupsController {
     @Param('rid', Uuid) rid: string,
   ): Promise<GroupJoinRequestView> {
     return this.groups.reject(user.userId, id, rid);
+  }
+}
+
+@ApiTags('groups')
+@ApiBearerAuth()
+@Controller('group-invitations')
+export class GroupInvitationsController {
+  constructor(private readonly groups: GroupsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Pending group invitations addressed to you' })
+  @ApiOkResponse({ type: [GroupInvitationDto] })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<GroupInvitationView[]> {
+    return this.groups.invitations(user.userId);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept an invitation: you join and the group, you included, gets a 206' })
+  @ApiOkResponse({ type: GroupInvitationDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such invitation to you' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'a block stands between you and the inviter' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'already decided, or the group is gone' })
+  accept(@CurrentUser() user: AuthenticatedUser, @Param('id', Uuid) id: string): Promise<GroupInvitationView> {
+    return this.groups.acceptInvitation(user.userId, id);
+  }
+
+  @Post(':id/decline')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decline an invitation; the inviter gets a 207 (kind "invitation")' })
+  @ApiOkResponse({ type: GroupInvitationDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such invitation to you' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'already decided' })
+  decline(@CurrentUser() user: AuthenticatedUser, @Param('id', Uuid) id: string): Promise<GroupInvitationView> {
+    return this.groups.declineInvitation(user.userId, id);
   }
 }

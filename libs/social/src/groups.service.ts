@@ -1,12 +1,17 @@
 import { CLOCK, Clock, DomainError, ErrorCode, newTimeOrderedId } from '@app/core';
 import { GroupEntity, GroupJoinRequestEntity, GroupRole, GroupsRepository, UsersRepository } from '@app/persistence';
-import { groupConversationId, GroupJoinRequestView, GroupMemberView, GroupView, WireType } from '@app/protocol';
+import {
+  groupConversationId,
+  GroupInvitationView,
+  GroupJoinRequestView,
+  GroupMemberView,
+  GroupView,
+  WireType,
+} from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
+import { AccessPolicy, EVERYONE, MANAGERS } from './access-policy';
 import { GroupMembershipCache } from './group-membership.cache';
 import { Notifier } from './notifier';
-
-const MANAGERS: GroupRole[] = ['owner', 'admin'];
-const EVERYONE: GroupRole[] = ['owner', 'admin', 'member'];
 
 /**
  * Groups: lifecycle, membership and join requests. To a non-member a group does not exist (404, nothing leaked);
@@ -19,6 +24,7 @@ export class GroupsService {
     private readonly groups: GroupsRepository,
     private readonly membership: GroupMembershipCache,
     private readonly notifier: Notifier,
+    private readonly policy: AccessPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -29,7 +35,7 @@ export class GroupsService {
       ownerId: callerId,
       createdAt: this.clock.now(),
     });
-    this.membership.invalidate(group.id);
+    await this.membership.invalidate(group.id);
     return toGroupView(group, 'owner', 1);
   }
 
@@ -38,18 +44,18 @@ export class GroupsService {
   }
 
   async info(callerId: string, groupId: string): Promise<GroupView> {
-    const { group, role } = await this.authorize(callerId, groupId, EVERYONE);
+    const { group, role } = await this.policy.groupRole(callerId, groupId, EVERYONE);
     return toGroupView(group, role, await this.groups.countMembers(groupId));
   }
 
   async rename(callerId: string, groupId: string, name: string): Promise<GroupView> {
-    const { group, role } = await this.authorize(callerId, groupId, MANAGERS);
+    const { group, role } = await this.policy.groupRole(callerId, groupId, MANAGERS);
     if (!(await this.groups.rename(groupId, name.trim()))) throw notFound(groupId);
     return toGroupView({ ...group, name: name.trim() }, role, await this.groups.countMembers(groupId));
   }
 
   async members(callerId: string, groupId: string): Promise<GroupMemberView[]> {
-    await this.authorize(callerId, groupId, EVERYONE);
+    await this.policy.groupRole(callerId, groupId, EVERYONE);
     const members = await this.groups.members(groupId);
     const users = new Map((await this.users.findByIds(members.map((m) => m.userId))).map((u) => [u.id, u]));
     return members.flatMap((m) => {
@@ -68,12 +74,9 @@ export class GroupsService {
     });
   }
 
-  /** Applies to join; the owner and admins get a 204. */
+  /** Applies to join; the owner and admins get a 204 (refused when a block stands between the caller and one of them). */
   async requestToJoin(callerId: string, groupId: string, message?: string): Promise<{ id: string }> {
-    const group = await this.groups.findActiveGroup(groupId);
-    if (!group) throw notFound(groupId);
-    if (await this.groups.isMember(groupId, callerId))
-      throw new DomainError(ErrorCode.AlreadyGroupMember, 'you are already a member of this group');
+    const { group, managerIds } = await this.policy.joinRequest(callerId, groupId);
     const applicant = await this.users.findById(callerId);
     const request = await this.groups.createJoinRequest({
       id: newTimeOrderedId(),
@@ -82,11 +85,10 @@ export class GroupsService {
       message: message ?? null,
       createdAt: this.clock.now(),
     });
-    const managers = (await this.groups.members(groupId)).filter((m) => MANAGERS.includes(m.role));
     await this.notifier.notifyMany(
       WireType.GroupJoinRequestReceived,
       callerId,
-      managers.map((m) => m.userId),
+      managerIds,
       {
         requestId: request.id,
         groupId,
@@ -101,14 +103,14 @@ export class GroupsService {
   }
 
   async joinRequests(callerId: string, groupId: string): Promise<GroupJoinRequestView[]> {
-    await this.authorize(callerId, groupId, MANAGERS);
+    await this.policy.groupRole(callerId, groupId, MANAGERS);
     return (await this.groups.pendingJoinRequests(groupId)).map(toRequestView);
   }
 
   /** Approves a pending request: the applicant becomes a member and the whole group (them included) gets a 206. */
   async approve(callerId: string, groupId: string, requestId: string): Promise<GroupJoinRequestView> {
     const request = await this.decide(callerId, groupId, requestId, 'approved');
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     await this.announceJoin(callerId, groupId, request.userId, { requestId });
     return toRequestView({ ...request, status: 'approved' });
   }
@@ -124,48 +126,130 @@ export class GroupsService {
     return toRequestView({ ...request, status: 'rejected' });
   }
 
-  /** Adds a user directly (owner or admin); the group, the new member included, gets a 206. */
+  /**
+   * Adds a user directly (owner or admin): only a friend of the caller with no block either way; the group, the new
+   * member included, gets a 206. Anyone else must be invited (`inviteUser`) and accept.
+   */
   async invite(callerId: string, groupId: string, userId: string): Promise<void> {
-    await this.authorize(callerId, groupId, MANAGERS);
-    if (!(await this.users.findById(userId)))
-      throw new DomainError(ErrorCode.UserNotFound, `user ${userId} does not exist`);
+    if ((await this.policy.addMember(callerId, groupId, userId)) !== 'add')
+      throw new DomainError(
+        ErrorCode.NotFriends,
+        'only your friends can be added directly; invite others (POST /groups/:id/invitations)',
+      );
     if (!(await this.groups.addMember(groupId, userId, 'member', this.clock.now())))
       throw new DomainError(ErrorCode.AlreadyGroupMember, 'the user is already a member of this group');
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     await this.announceJoin(callerId, groupId, userId, { invitedBy: callerId });
+  }
+
+  /** Invites a user (owner or admin; no block either way): they get a 215 and accept or decline. */
+  async inviteUser(callerId: string, groupId: string, userId: string): Promise<{ id: string }> {
+    await this.policy.addMember(callerId, groupId, userId);
+    if (await this.groups.isMember(groupId, userId))
+      throw new DomainError(ErrorCode.AlreadyGroupMember, 'the user is already a member of this group');
+    const [group, inviter] = await Promise.all([this.groups.findActiveGroup(groupId), this.users.findById(callerId)]);
+    const invitation = await this.groups.createJoinRequest({
+      id: newTimeOrderedId(),
+      groupId,
+      userId,
+      invitedBy: callerId,
+      message: null,
+      createdAt: this.clock.now(),
+    });
+    await this.notifier.notify(WireType.GroupInvitation, callerId, userId, {
+      invitationId: invitation.id,
+      groupId,
+      ...(group && { groupName: group.name }),
+      ...(inviter && { from: { id: inviter.id, username: inviter.username, nickname: inviter.nickname } }),
+    });
+    return { id: invitation.id };
+  }
+
+  /** Pending invitations addressed to the caller. */
+  async invitations(callerId: string): Promise<GroupInvitationView[]> {
+    return (await this.groups.pendingInvitationsOf(callerId)).map(toInvitationView);
+  }
+
+  /** The invitee accepts: they join and the group gets a 206 (not while a block stands with the inviter). */
+  async acceptInvitation(callerId: string, invitationId: string): Promise<GroupInvitationView> {
+    const invitation = await this.invitationOf(callerId, invitationId);
+    if (!(await this.policy.consenting(callerId, [invitation.invitedBy!])).length)
+      throw new DomainError(ErrorCode.Blocked, 'you cannot accept an invitation from this user');
+    await this.decideInvitation(invitation, 'approved');
+    await this.membership.invalidate(invitation.groupId);
+    await this.announceJoin(invitation.invitedBy!, invitation.groupId, callerId, {
+      invitedBy: invitation.invitedBy,
+      invitationId,
+    });
+    return toInvitationView({ ...invitation, status: 'approved' });
+  }
+
+  /** The invitee declines: the inviter gets a 207 (kind 'invitation'), unless a block stands between them. */
+  async declineInvitation(callerId: string, invitationId: string): Promise<GroupInvitationView> {
+    const invitation = await this.invitationOf(callerId, invitationId);
+    await this.decideInvitation(invitation, 'rejected');
+    const [inviter] = await this.policy.consenting(callerId, [invitation.invitedBy!]);
+    if (inviter)
+      await this.notifier.notify(WireType.RequestRejected, callerId, inviter, {
+        invitationId,
+        kind: 'invitation',
+        groupId: invitation.groupId,
+        userId: callerId,
+      });
+    return toInvitationView({ ...invitation, status: 'rejected' });
+  }
+
+  /** The invitation addressed to the caller; to anyone else it does not exist. */
+  private async invitationOf(callerId: string, invitationId: string): Promise<GroupJoinRequestEntity> {
+    const invitation = await this.groups.findJoinRequest(invitationId);
+    if (!invitation || !invitation.invitedBy || invitation.userId !== callerId)
+      throw new DomainError(ErrorCode.GroupInvitationNotFound, `invitation ${invitationId} not found`);
+    return invitation;
+  }
+
+  private async decideInvitation(invitation: GroupJoinRequestEntity, status: 'approved' | 'rejected'): Promise<void> {
+    if (
+      invitation.status !== 'pending' ||
+      !(await this.groups.decideJoinRequest(invitation, status, this.clock.now()))
+    ) {
+      throw new DomainError(
+        ErrorCode.GroupJoinRequestNotPending,
+        `invitation ${invitation.id} was already ${invitation.status === 'pending' ? 'decided' : invitation.status}`,
+      );
+    }
   }
 
   /** Leaves (own id) or removes a member: the owner may remove anyone, an admin only plain members. */
   async removeMember(callerId: string, groupId: string, userId: string): Promise<void> {
     if (userId === callerId) {
-      const { role } = await this.authorize(callerId, groupId, EVERYONE);
+      const { role } = await this.policy.groupRole(callerId, groupId, EVERYONE);
       if (role === 'owner')
         throw new DomainError(
           ErrorCode.GroupOwnerCannotLeave,
           'the owner cannot leave: transfer the ownership or dissolve the group',
         );
     } else {
-      const { role } = await this.authorize(callerId, groupId, MANAGERS);
+      const { role } = await this.policy.groupRole(callerId, groupId, MANAGERS);
       const targetRole = await this.groups.role(groupId, userId);
       if (!targetRole) throw memberNotFound(userId);
       if (targetRole === 'owner' || (role === 'admin' && targetRole === 'admin'))
         throw new DomainError(ErrorCode.GroupPermissionDenied, `an ${role} cannot remove an ${targetRole}`);
     }
     const removed = await this.groups.removeMember(groupId, userId);
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     if (!removed) throw memberNotFound(userId);
   }
 
   /** Owner only: makes a member an admin, or an admin a plain member. */
   async setRole(callerId: string, groupId: string, userId: string, role: 'admin' | 'member'): Promise<void> {
-    await this.authorize(callerId, groupId, ['owner']);
+    await this.policy.groupRole(callerId, groupId, ['owner']);
     if (userId === callerId) throw new DomainError(ErrorCode.CannotTargetSelf, 'transfer the ownership instead');
     if (!(await this.groups.setRole(groupId, userId, role))) throw memberNotFound(userId);
   }
 
   /** Owner only: hands the group to another member; the old owner stays as an admin. */
   async transfer(callerId: string, groupId: string, userId: string): Promise<GroupView> {
-    const { group } = await this.authorize(callerId, groupId, ['owner']);
+    const { group } = await this.policy.groupRole(callerId, groupId, ['owner']);
     if (userId === callerId) throw new DomainError(ErrorCode.CannotTargetSelf, 'you already own this group');
     if (!(await this.groups.transferOwnership(groupId, callerId, userId))) {
       if (!(await this.groups.isMember(groupId, userId))) throw memberNotFound(userId);
@@ -176,29 +260,10 @@ export class GroupsService {
 
   /** Owner only: the group ends; its members, pending requests and membership cache entry go with it. */
   async dissolve(callerId: string, groupId: string): Promise<void> {
-    await this.authorize(callerId, groupId, ['owner']);
+    await this.policy.groupRole(callerId, groupId, ['owner']);
     const removed = await this.groups.dissolve(groupId, this.clock.now());
-    this.membership.invalidate(groupId);
+    await this.membership.invalidate(groupId);
     if (!removed) throw notFound(groupId);
-  }
-
-  /** The active group and the caller's role in it: 404 to non-members, 403 to members without one of `allowed`. */
-  private async authorize(
-    callerId: string,
-    groupId: string,
-    allowed: GroupRole[],
-  ): Promise<{ group: GroupEntity; role: GroupRole }> {
-    const [group, role] = await Promise.all([
-      this.groups.findActiveGroup(groupId),
-      this.groups.role(groupId, callerId),
-    ]);
-    if (!group || !role) throw notFound(groupId);
-    if (!allowed.includes(role))
-      throw new DomainError(
-        ErrorCode.GroupPermissionDenied,
-        `this needs the role ${allowed.join(' or ')} in the group; you are a ${role}`,
-      );
-    return { group, role };
   }
 
   private async decide(
@@ -207,7 +272,7 @@ export class GroupsService {
     requestId: string,
     status: 'approved' | 'rejected',
   ): Promise<GroupJoinRequestEntity> {
-    await this.authorize(callerId, groupId, MANAGERS);
+    await this.policy.groupRole(callerId, groupId, MANAGERS);
     const request = await this.groups.findJoinRequest(requestId);
     if (!request || request.groupId !== groupId)
       throw new DomainError(ErrorCode.GroupJoinRequestNotFound, `join request ${requestId} not found`);
@@ -228,10 +293,11 @@ export class GroupsService {
     extra: Record<string, unknown>,
   ): Promise<void> {
     const [user, memberIds] = await Promise.all([this.users.findById(userId), this.groups.memberIds(groupId)]);
+    // members in a block with the newcomer do not hear of them
     await this.notifier.notifyMany(
       WireType.GroupJoinApproved,
       callerId,
-      memberIds,
+      await this.policy.consenting(userId, memberIds),
       {
         groupId,
         userId,
@@ -257,6 +323,17 @@ function toGroupView(group: GroupEntity, role: GroupRole, memberCount?: number):
     role,
     ...(memberCount !== undefined && { memberCount }),
     conversationId: groupConversationId(group.id),
+  };
+}
+
+function toInvitationView(r: GroupJoinRequestEntity): GroupInvitationView {
+  return {
+    id: r.id,
+    groupId: r.groupId,
+    userId: r.userId,
+    invitedBy: r.invitedBy!,
+    status: r.status,
+    createdAt: new Date(r.createdAt).toISOString(),
   };
 }
 

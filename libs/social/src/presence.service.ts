@@ -9,20 +9,21 @@ import {
   PUSH_BROADCASTER,
   PushBroadcaster,
 } from '@app/core';
-import { SocialGraphRepository } from '@app/persistence';
 import { FriendPresence, WireType } from '@app/protocol';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AccessPolicy } from './access-policy';
 
 /**
  * Friends' presence. Consumes the push nodes' presence changes (one consumer of the group handles each), records
- * last-seen on offline and pushes 213 live to the user's friends; answers `GET /friends/presence`.
+ * last-seen on offline and pushes 213 live to the user's friends; answers `GET /friends/presence`. A block, either
+ * way, hides presence both ways (the friendship may remain).
  */
 @Injectable()
 export class PresenceService implements OnApplicationBootstrap {
   private readonly logger = new Logger(PresenceService.name);
 
   constructor(
-    private readonly graph: SocialGraphRepository,
+    private readonly policy: AccessPolicy,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @Inject(PRESENCE_EVENTS) private readonly events: PresenceEvents,
     @Inject(LAST_SEEN_STORE) private readonly lastSeen: LastSeenStore,
@@ -41,7 +42,7 @@ export class PresenceService implements OnApplicationBootstrap {
     const online = ((await this.presence.routesOf([change.userId])).get(change.userId)?.length ?? 0) > 0;
     if (online !== change.online) return;
     if (!online) await this.lastSeen.record(change.userId, change.at);
-    const friends = await this.graph.friendIds(change.userId);
+    const friends = await this.policy.presenceAudience(change.userId);
     if (!friends.length) return;
     await this.broadcaster.presence(friends, {
       type: WireType.Presence,
@@ -52,7 +53,7 @@ export class PresenceService implements OnApplicationBootstrap {
 
   /** The caller's friends: online, or offline with last-seen (absent if never seen online). */
   async ofFriends(userId: string): Promise<FriendPresence[]> {
-    const friends = await this.graph.friendIds(userId);
+    const friends = await this.policy.presenceAudience(userId);
     if (!friends.length) return [];
     const routes = await this.presence.routesOf(friends);
     const offline = friends.filter((id) => !routes.has(id));

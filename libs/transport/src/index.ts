@@ -1,5 +1,4 @@
 export * from './internal-secret';
-export * from './http-dispatcher';
 export * from './internal-push.protocol';
 export * from './ws-push.transport';
 export * from './internal-push.server';

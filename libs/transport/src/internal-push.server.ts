@@ -28,7 +28,7 @@ export class InternalPushServer {
       socket.on('message', (data) => {
         try {
           const frame: unknown = JSON.parse(data.toString());
-          if (isInternalPushFrame(frame)) this.onBatch(frame);
+          if (isInternalPushFrame(frame)) frame.forEach((batch) => this.onBatch(batch));
           else this.logger.warn('internal push frame of an unknown shape dropped');
         } catch (error) {
           this.logger.warn({ err: error }, 'bad internal push frame dropped');

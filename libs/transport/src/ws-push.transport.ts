@@ -21,9 +21,27 @@ export class WsPushTransport implements PushTransport {
     private readonly secret: string,
   ) {}
 
-  async deliver(nodeId: string, batch: PushBatch): Promise<void> {
+  /** Batches waiting for the end of this turn, per node: they leave together as one frame. */
+  private readonly outgoing = new Map<string, { frame: InternalPushFrame; sent: Promise<void> }>();
+
+  deliver(nodeId: string, batch: PushBatch): Promise<void> {
+    const queued = this.outgoing.get(nodeId);
+    if (queued) {
+      queued.frame.push(batch);
+      return queued.sent;
+    }
+    const frame: InternalPushFrame = [batch];
+    // setImmediate: after every send answered in this turn's I/O callbacks has added its batch
+    const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.outgoing.delete(nodeId);
+      return this.send(nodeId, frame);
+    });
+    this.outgoing.set(nodeId, { frame, sent });
+    return sent;
+  }
+
+  private async send(nodeId: string, frame: InternalPushFrame): Promise<void> {
     const socket = await this.socketFor(nodeId);
-    const frame: InternalPushFrame = batch;
     await new Promise<void>((resolve, reject) =>
       socket.send(JSON.stringify(frame), (error) => (error ? reject(error) : resolve())),
     );

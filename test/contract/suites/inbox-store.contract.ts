@@ -9,6 +9,13 @@ export interface InboxStoreHarness {
 const DAY = 24 * 3600 * 1000;
 const FAR = () => Date.now() + 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A deadline far enough off that a busy machine does not pass it between the calls that must come before it, and
+ * the wait until it has passed: the tests wait for the moment that matters, not a fixed short sleep.
+ */
+const SOON_MS = 1500;
+const soon = () => Date.now() + SOON_MS;
+const past = (deadline: number) => sleep(Math.max(0, deadline - Date.now()) + 100);
 
 /** Every InboxStore adapter must pass this suite (DESIGN §2–4). */
 export function inboxStoreContract(harness: InboxStoreHarness): void {
@@ -62,8 +69,9 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
 
   it('burns an unconfirmed seq once its deadline passes, and never writes it later', async () => {
     const u = user();
-    await store.allocate([u], Date.now() + 50);
-    await sleep(120);
+    const deadline = soon();
+    await store.allocate([u], deadline);
+    await past(deadline);
     const read = await store.read(u, 0, 10);
     expect(read.pending).toEqual([]);
     expect(read.entries).toEqual([{ seq: 1, payload: null, createdAt: expect.any(Number) }]);
@@ -73,9 +81,10 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
 
   it('keeps a confirmed seq pending past its deadline (the broker has it)', async () => {
     const u = user();
-    const allocations = await store.allocate([u], Date.now() + 50);
+    const deadline = soon();
+    const allocations = await store.allocate([u], deadline);
     await store.confirm(allocations);
-    await sleep(120);
+    await past(deadline);
     expect((await store.read(u, 0, 10)).pending).toEqual([1]);
     expect(await store.append([write(u, 1)])).toBe(1);
     expect((await store.read(u, 0, 10)).entries.map((e) => e.payload !== null)).toEqual([true]);
@@ -97,10 +106,11 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
     it('finds it published when one of its seqs was written, and confirms the others still pending', async () => {
       const [recipient, sender] = [user(), user()];
       // a short deadline: without settle, the sender's pending seq would be burnt after it
-      const allocations = await store.allocate([recipient, sender], Date.now() + 50);
+      const deadline = soon();
+      const allocations = await store.allocate([recipient, sender], deadline);
       expect(await store.append([write(recipient, 1)])).toBe(1);
       expect(await store.settle(allocations)).toBe('published');
-      await sleep(120);
+      await past(deadline);
       expect((await store.read(sender, 0, 10)).pending).toEqual([1]);
       expect(await store.append([write(sender, 1)])).toBe(1);
       expect((await store.read(sender, 0, 10)).entries.map((e) => e.payload !== null)).toEqual([true]);
@@ -136,6 +146,7 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
       expect(read.entries.map((e) => [e.seq, e.payload !== null])).toEqual([[2, true]]);
       expect(read.watermark).toBe(1);
     });
+
   });
 
   it('is idempotent on redelivery', async () => {
@@ -206,7 +217,7 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
   describe('retention', () => {
     let short: InboxStore;
     beforeAll(async () => {
-      short = await harness.create({ retentionMs: 1000 });
+      short = await harness.create({ retentionMs: 3000 });
     });
 
     it('does not serve entries older than the retention', async () => {
@@ -227,9 +238,10 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
 
     it('forgets a confirmed seq whose write never came within the retention', async () => {
       const u = user();
-      await short.confirm(await short.allocate([u], Date.now() + 50));
+      await short.confirm(await short.allocate([u], soon()));
+      const confirmedAt = Date.now();
       expect((await short.read(u, 0, 10)).pending).toEqual([1]);
-      await sleep(1200);
+      await past(confirmedAt + 3000);
       expect(await short.read(u, 0, 10)).toMatchObject({ entries: [], pending: [], headSeq: 1 });
     });
   });

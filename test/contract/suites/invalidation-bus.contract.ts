@@ -1,5 +1,5 @@
 import { InvalidationBus, newTimeOrderedId } from '@app/core';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 
 export interface InvalidationBusHarness {
   /** Buses of different processes on the same engine (the embedded one may return one shared instance). */
@@ -22,7 +22,7 @@ export function invalidationBusContract(harness: InvalidationBusHarness): void {
     ];
     await a.publish(topic, 'g1');
     await b.publish(topic, 'g2');
-    await waitFor(() => atA.length === 2 && atB.length === 2, 3000, 'both subscribers see both keys');
+    await waitFor(() => atA.length === 2 && atB.length === 2, EVENTUALLY_MS, 'both subscribers see both keys');
     expect(atA.sort()).toEqual(['g1', 'g2']);
     expect(atB.sort()).toEqual(['g1', 'g2']);
     expect(other).toEqual([]);
@@ -35,7 +35,7 @@ export function invalidationBusContract(harness: InvalidationBusHarness): void {
     const seen: string[] = [];
     const stop = await bus.subscribe(topic, (k) => seen.push(k));
     await bus.publish(topic, 'before');
-    await waitFor(() => seen.length === 1, 3000);
+    await waitFor(() => seen.length === 1, EVENTUALLY_MS);
     await stop();
     await bus.publish(topic, 'after');
     await new Promise((r) => setTimeout(r, 200));

@@ -1,5 +1,6 @@
 import { ConsumerGroup, MessageBus, MessageEnvelope, newTimeOrderedId } from '@app/core';
 import { WireType } from '@app/protocol';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 
 export interface MessageBusHarness {
   /** A bus; each call may return a fresh client on the same underlying engine. */
@@ -29,33 +30,30 @@ function envelope(body: string): MessageEnvelope {
   };
 }
 
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Every MessageBus adapter: durable publish, both consumer groups see every message, failures come back. */
 export function messageBusContract(harness: MessageBusHarness): void {
   let bus: MessageBus;
   const seen: Record<ConsumerGroup, MessageEnvelope[]> = { history: [], offline: [] };
   const failOnce = new Set<string>();
+  /** Entries the handler reports as not stored (the rest of their batch is). */
+  const reportOnce = new Set<string>();
   let failures = 0;
 
   beforeAll(async () => {
     bus = await harness.create();
     for (const group of [ConsumerGroup.History, ConsumerGroup.Offline]) {
       await bus.subscribe(group, async (batch) => {
-        for (const env of batch) {
+        const failed: number[] = [];
+        batch.forEach((env, i) => {
           const key = `${group}:${env.message.messageId}`;
           if (failOnce.delete(key)) {
             failures++;
             throw new Error('simulated consumer failure');
           }
-          seen[group].push(env);
-        }
+          if (reportOnce.delete(key)) failed.push(i);
+          else seen[group].push(env);
+        });
+        return { failed };
       });
     }
   });
@@ -71,8 +69,8 @@ export function messageBusContract(harness: MessageBusHarness): void {
   it('delivers every published envelope intact to both consumer groups', async () => {
     const env = envelope('hello');
     await bus.publish(env);
-    await waitFor(() => delivered(ConsumerGroup.History, env.message.messageId).length > 0, 15_000);
-    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, 15_000);
+    await waitFor(() => delivered(ConsumerGroup.History, env.message.messageId).length > 0, EVENTUALLY_MS);
+    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, EVENTUALLY_MS);
     expect(delivered(ConsumerGroup.History, env.message.messageId)[0]).toEqual(env);
     expect(delivered(ConsumerGroup.Offline, env.message.messageId)[0]).toEqual(env);
   });
@@ -80,7 +78,7 @@ export function messageBusContract(harness: MessageBusHarness): void {
   it('keeps unicode and large bodies intact', async () => {
     const env = envelope('héllo 👋 世界 '.repeat(300));
     await bus.publish(env);
-    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, 15_000);
+    await waitFor(() => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0, EVENTUALLY_MS);
     expect(delivered(ConsumerGroup.Offline, env.message.messageId)[0].message.body).toBe(env.message.body);
   });
 
@@ -94,13 +92,39 @@ export function messageBusContract(harness: MessageBusHarness): void {
     if (published) {
       await waitFor(
         () => delivered(ConsumerGroup.Offline, env.message.messageId).length > 0,
-        harness.redeliveryWithinMs,
+        harness.redeliveryWithinMs + EVENTUALLY_MS,
       );
       expect(failures).toBe(before + 1);
     } else {
       expect(failures).toBe(before + 1);
       expect(delivered(ConsumerGroup.Offline, env.message.messageId)).toEqual([]);
     }
+  });
+
+  it('hands back only the entries a handler reported unstored, never the ones it stored', async () => {
+    const [stored, unstored] = [envelope('stored'), envelope('reported unstored')];
+    reportOnce.add(`offline:${unstored.message.messageId}`);
+    const published = await Promise.all(
+      [stored, unstored].map((e) =>
+        bus.publish(e).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    expect(published[0]).toBe(true);
+    await waitFor(() => delivered(ConsumerGroup.Offline, stored.message.messageId).length > 0, 15_000);
+    if (published[1]) {
+      // it comes back on its own; the stored one is not handed over again meanwhile
+      await waitFor(
+        () => delivered(ConsumerGroup.Offline, unstored.message.messageId).length > 0,
+        harness.redeliveryWithinMs,
+      );
+    } else {
+      expect(delivered(ConsumerGroup.Offline, unstored.message.messageId)).toEqual([]);
+    }
+    expect(reportOnce.size).toBe(0);
+    expect(delivered(ConsumerGroup.Offline, stored.message.messageId)).toHaveLength(1);
   });
 
   it('delivers a burst of messages', async () => {

@@ -1,5 +1,5 @@
 import { newTimeOrderedId, PresenceChange, PresenceEvents } from '@app/core';
-import { waitFor } from '@app/testing';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 
 export interface PresenceEventsHarness {
   /** A fresh channel (its own stream/group); `create()` again reaches the same channel, as another process would. */
@@ -27,7 +27,7 @@ export function presenceEventsContract(harness: PresenceEventsHarness, options: 
       at: Date.now() + i,
     }));
     for (const change of changes) await (changes.indexOf(change) % 2 ? peer : events).publish(change);
-    await waitFor(() => seen.length >= changes.length, 5000, 'all changes handled');
+    await waitFor(() => seen.length >= changes.length, EVENTUALLY_MS, 'all changes handled');
     await quiet();
     expect(seen).toHaveLength(changes.length);
     expect(seen.map((s) => s.change).sort((x, y) => x.at - y.at)).toEqual(changes);
@@ -40,7 +40,7 @@ export function presenceEventsContract(harness: PresenceEventsHarness, options: 
     await events.publish(change);
     const seen: PresenceChange[] = [];
     await (await harness.peer()).consume(async (c) => void seen.push(c));
-    await waitFor(() => seen.length === 1, 5000, 'waiting change handled');
+    await waitFor(() => seen.length === 1, EVENTUALLY_MS, 'waiting change handled');
     expect(seen).toEqual([change]);
   });
 
@@ -51,6 +51,6 @@ export function presenceEventsContract(harness: PresenceEventsHarness, options: 
       if (++attempts === 1) throw new Error('simulated handler failure');
     });
     await events.publish({ userId: newTimeOrderedId(), online: false, at: Date.now() });
-    await waitFor(() => attempts >= 2, options.retryWithinMs, 'change handled again');
+    await waitFor(() => attempts >= 2, options.retryWithinMs + EVENTUALLY_MS, 'change handled again');
   });
 }

@@ -45,11 +45,13 @@ export function presenceStoreContract(harness: PresenceStoreHarness): void {
 
   it('expires routes that are not refreshed, and keeps refreshed ones', async () => {
     const [u, v, node] = [id('u'), id('u'), id('n')];
-    await store.connect({ userId: u, connectionId: 'c1', nodeId: node }, 300);
-    await store.connect({ userId: v, connectionId: 'c1', nodeId: node }, 300);
-    await sleep(150);
-    await store.refresh(node, [{ userId: v, connectionId: 'c1', nodeId: node }], 1000);
-    await sleep(350);
+    // TTLs far enough off that a busy machine does not outlive them between the calls; then wait past the first
+    const connectedAt = Date.now();
+    await store.connect({ userId: u, connectionId: 'c1', nodeId: node }, 1500);
+    await store.connect({ userId: v, connectionId: 'c1', nodeId: node }, 1500);
+    await sleep(Math.max(0, connectedAt + 750 - Date.now()));
+    await store.refresh(node, [{ userId: v, connectionId: 'c1', nodeId: node }], 60_000);
+    await sleep(Math.max(0, connectedAt + 1500 - Date.now()) + 100);
     const routes = await store.routesOf([u, v]);
     expect(routes.has(u)).toBe(false);
     expect(routes.get(v)).toHaveLength(1);

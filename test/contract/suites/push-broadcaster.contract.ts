@@ -8,7 +8,7 @@ import {
   TypingEvent,
   WireType,
 } from '@app/protocol';
-import { freePort, waitFor } from '@app/testing';
+import { freePort, EVENTUALLY_MS, waitFor } from '@app/testing';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
@@ -69,6 +69,21 @@ export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
     await new Promise<void>((r) => http.listen(port, '127.0.0.1', r));
     url = `http://127.0.0.1:${port}`;
     broadcaster = await harness.create(server);
+    // over Redis, a broadcast reaches the server only once the adapter's subscription is in place, which the adapter
+    // sets up in the background: a broadcast sent earlier is lost. Wait until one gets through before the tests count.
+    const probe = await connect('ready-probe', 'ready-probe');
+    const ping: TypingEvent = { type: WireType.Typing, conversationId: 'd:probe:ready-probe', userId: 'probe' };
+    await waitFor(
+      async () => {
+        if (probe.seen.typing.length) return true;
+        await broadcaster.typing(['ready-probe'], ping);
+        await new Promise((r) => setTimeout(r, 100));
+        return probe.seen.typing.length > 0;
+      },
+      EVENTUALLY_MS,
+      'a broadcast gets through to the server',
+    );
+    probe.socket.disconnect();
   });
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
@@ -85,7 +100,8 @@ export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
     ];
     const event: TypingEvent = { type: WireType.Typing, conversationId: 'g:x', userId: 'alice', groupId: 'x' };
     await broadcaster.typing(['bob', 'carol'], event);
-    for (const c of [bobPhone, bobLaptop, carol]) await waitFor(() => c.seen.typing.length === 1, 3000, 'typing');
+    for (const c of [bobPhone, bobLaptop, carol])
+      await waitFor(() => c.seen.typing.length === 1, EVENTUALLY_MS, 'typing');
     expect(carol.seen.typing[0]).toEqual(event);
     await broadcaster.typing([], event);
     await quiet();
@@ -102,14 +118,14 @@ export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
       createdAt: new Date().toISOString(),
     };
     await broadcaster.broadcastNotice(notice);
-    for (const c of [a, b]) await waitFor(() => c.seen.notice.length > 0, 3000, 'notice');
+    for (const c of [a, b]) await waitFor(() => c.seen.notice.length > 0, EVENTUALLY_MS, 'notice');
     expect(a.seen.notice.at(-1)).toEqual(notice);
   });
 
   it('ends the sessions of one token only', async () => {
     const [kept, ended] = [await connect('gina', 't7'), await connect('gina', 't8')];
     await broadcaster.endSession('t8', 'logged out');
-    await waitFor(() => !ended.socket.connected, 3000, 'session ended');
+    await waitFor(() => !ended.socket.connected, EVENTUALLY_MS, 'session ended');
     expect(ended.seen.error[0]).toMatchObject({ type: WireType.ConnectionError, message: 'logged out' });
     await quiet();
     expect(kept.socket.connected).toBe(true);
@@ -118,7 +134,7 @@ export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
   it('kicks the sessions of one token only, with 211 SESSION_REPLACED', async () => {
     const [kept, kicked] = [await connect('hank', 't9'), await connect('hank', 't10')];
     await broadcaster.kickSession('t10', 'logged in elsewhere');
-    await waitFor(() => !kicked.socket.connected, 3000, 'session kicked');
+    await waitFor(() => !kicked.socket.connected, EVENTUALLY_MS, 'session kicked');
     expect(kicked.seen.error[0]).toEqual({
       type: WireType.Kicked,
       code: PushErrorCode.SessionReplaced,
@@ -138,7 +154,8 @@ export function pushBroadcasterContract(harness: PushBroadcasterHarness): void {
     ];
     const event: PresenceEvent = { type: WireType.Presence, data: { userId: 'lena', online: true } };
     await broadcaster.presence(['ivy', 'jack'], event);
-    for (const c of [ivyPhone, ivyLaptop, jack]) await waitFor(() => c.seen.presence.length === 1, 3000, 'presence');
+    for (const c of [ivyPhone, ivyLaptop, jack])
+      await waitFor(() => c.seen.presence.length === 1, EVENTUALLY_MS, 'presence');
     expect(jack.seen.presence[0]).toEqual(event);
     await broadcaster.presence([], event);
     await quiet();

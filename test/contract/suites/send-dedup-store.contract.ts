@@ -6,6 +6,10 @@ export interface SendDedupStoreHarness {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A claim long enough that a busy machine does not outlive it between the calls that must fall inside it. */
+const CLAIM_MS = 1500;
+/** Waits until a claim made at `at` has surely run out. */
+const outlive = (at: number) => sleep(Math.max(0, at + CLAIM_MS - Date.now()) + 100);
 
 export function sendDedupStoreContract(harness: SendDedupStoreHarness): void {
   let store: SendDedupStore;
@@ -38,10 +42,11 @@ export function sendDedupStoreContract(harness: SendDedupStoreHarness): void {
 
   it('hands a noted attempt to the retry that takes over once the claim runs out, and to that retry only', async () => {
     const s = sender();
-    expect(await store.claim(s, 'k', 100)).toEqual({ status: 'claimed' });
+    const claimedAt = Date.now();
+    expect(await store.claim(s, 'k', CLAIM_MS)).toEqual({ status: 'claimed' });
     await store.recordAttempt(s, 'k', '{"messageId":"m1"}', 60_000);
     expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'in-progress' });
-    await sleep(250);
+    await outlive(claimedAt);
     expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'taken-over', attempt: '{"messageId":"m1"}' });
     // the taker holds a fresh claim: others wait, and its answer is what every later retry gets
     expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'in-progress' });
@@ -51,12 +56,14 @@ export function sendDedupStoreContract(harness: SendDedupStoreHarness): void {
 
   it('lets the taker note a new attempt, and a release drops claim and note alike', async () => {
     const s = sender();
-    await store.claim(s, 'k', 100);
+    const claimedAt = Date.now();
+    await store.claim(s, 'k', CLAIM_MS);
     await store.recordAttempt(s, 'k', 'first', 60_000);
-    await sleep(250);
-    expect(await store.claim(s, 'k', 100)).toEqual({ status: 'taken-over', attempt: 'first' });
+    await outlive(claimedAt);
+    const takenAt = Date.now();
+    expect(await store.claim(s, 'k', CLAIM_MS)).toEqual({ status: 'taken-over', attempt: 'first' });
     await store.recordAttempt(s, 'k', 'second', 60_000);
-    await sleep(250);
+    await outlive(takenAt);
     expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'taken-over', attempt: 'second' });
     await store.release(s, 'k');
     expect(await store.claim(s, 'k', 10_000)).toEqual({ status: 'claimed' });

@@ -19,3 +19,14 @@ export class DependencyUnavailableError extends DomainError {
     this.cause = cause;
   }
 }
+
+/** A batch write stored some entries and not others: only `failedIds` need another try. */
+export class PartialWriteError extends Error {
+  constructor(
+    readonly failedIds: string[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PartialWriteError';
+  }
+}

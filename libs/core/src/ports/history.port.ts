@@ -34,7 +34,7 @@ export interface HistorySearchQuery {
 }
 
 export interface HistoryStore {
-  /** Idempotent by messageId. */
+  /** Idempotent by messageId. A PartialWriteError names the records that were not stored (the others were). */
   index(records: HistoryRecord[]): Promise<void>;
   /** Newest first. */
   page(query: HistoryPageQuery): Promise<HistoryRecord[]>;

@@ -14,7 +14,15 @@ export enum ConsumerGroup {
   Offline = 'offline',
 }
 
-export type EnvelopeHandler = (envelopes: MessageEnvelope[]) => Promise<void>;
+/**
+ * What a handler reports for a batch: the positions of the entries it could not store. Those come back later; the
+ * others are settled (acked) and never handed over again. Nothing reported (or throwing) settles all or none.
+ */
+export interface BatchOutcome {
+  failed: number[];
+}
+
+export type EnvelopeHandler = (envelopes: MessageEnvelope[]) => Promise<void | BatchOutcome>;
 
 export interface BusSubscription {
   close(): Promise<void>;

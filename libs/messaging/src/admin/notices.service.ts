@@ -7,8 +7,8 @@ import {
   PUSH_BROADCASTER,
   PushBroadcaster,
 } from '@app/core';
-import { GroupsRepository, UsersRepository } from '@app/persistence';
 import { NoticeResponse, SYSTEM_SENDER_ID, SystemNoticeData, WireType } from '@app/protocol';
+import { AccessPolicy } from '@app/social';
 import { Inject, Injectable } from '@nestjs/common';
 
 export type NoticeTargetInput = { userId?: string; groupId?: string; all?: boolean };
@@ -23,8 +23,7 @@ export class NoticesService {
   constructor(
     @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
     @Inject(PUSH_BROADCASTER) private readonly broadcaster: PushBroadcaster,
-    private readonly users: UsersRepository,
-    private readonly groups: GroupsRepository,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async send(to: NoticeTargetInput, body: string): Promise<NoticeResponse> {
@@ -42,8 +41,7 @@ export class NoticesService {
       return { noticeId };
     }
     if (to.userId !== undefined) {
-      if (!(await this.users.findById(to.userId)))
-        throw new DomainError(ErrorCode.UserNotFound, `user ${to.userId} does not exist`);
+      await this.policy.noticeToUser(to.userId);
       const data: SystemNoticeData = { noticeId };
       await this.dispatcher.dispatch({
         type: WireType.SystemNotice,
@@ -57,9 +55,7 @@ export class NoticesService {
       return { noticeId, recipients: 1 };
     }
     const groupId = to.groupId!;
-    if (!(await this.groups.findActiveGroup(groupId)))
-      throw new DomainError(ErrorCode.GroupNotFound, `group ${groupId} not found`);
-    const memberIds = await this.groups.memberIds(groupId);
+    const memberIds = [...(await this.policy.noticeToGroup(groupId))];
     const data: SystemNoticeData = { noticeId, groupId };
     if (memberIds.length)
       await this.dispatcher.dispatch({

@@ -1,9 +1,8 @@
 import { CLOCK, Clock } from '@app/core';
 import { ReadReceiptsRepository } from '@app/persistence';
 import { MarkReadResponse, ReadCountResponse, ReadReceiptData, WireType } from '@app/protocol';
-import { Notifier } from '@app/social';
+import { AccessPolicy, Notifier } from '@app/social';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConversationAccess } from './conversation-access';
 
 /**
  * Read receipts: a per-(user, conversation) watermark in the relational store that only moves forward. When it moves,
@@ -13,21 +12,21 @@ import { ConversationAccess } from './conversation-access';
 @Injectable()
 export class ReadReceiptsService {
   constructor(
-    private readonly access: ConversationAccess,
+    private readonly policy: AccessPolicy,
     private readonly reads: ReadReceiptsRepository,
     private readonly notifier: Notifier,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async markRead(userId: string, conversationId: string, messageId: string): Promise<MarkReadResponse> {
-    const { userIds, groupId } = await this.access.participants(userId, conversationId);
+    const { recipientIds, groupId } = await this.policy.receipt(userId, conversationId, messageId);
     const result = await this.reads.advance(userId, conversationId, messageId, this.clock.now());
     if (result.advanced) {
       const data: ReadReceiptData = { conversationId, userId, messageId };
       await this.notifier.notifyMany(
         WireType.ReadReceipt,
         userId,
-        userIds.filter((id) => id !== userId),
+        recipientIds,
         { ...data },
         groupId ? { groupId } : {},
       );
@@ -37,7 +36,7 @@ export class ReadReceiptsService {
 
   /** Participants other than the caller whose watermark is at or past `messageId` (group: current members only). */
   async readCount(userId: string, conversationId: string, messageId: string): Promise<ReadCountResponse> {
-    const { groupId } = await this.access.participants(userId, conversationId);
+    const { groupId } = await this.policy.read(userId, conversationId);
     return { count: await this.reads.countReaders(conversationId, messageId, userId, groupId) };
   }
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, PushBroadcaster } from '@app/core';
+import type { AccessPolicy } from '@app/social';
 import { WireType } from '@app/protocol';
-import { ConversationAccess } from './conversation-access';
 import { TypingService } from './typing.service';
 
 describe('TypingService', () => {
@@ -8,14 +8,18 @@ describe('TypingService', () => {
   const clock = { now: () => now };
   const typing = jest.fn<Promise<void>, Parameters<PushBroadcaster['typing']>>(async () => undefined);
   const broadcaster = { typing } as unknown as PushBroadcaster;
-  const access = {
-    participants: jest.fn(async (userId: string, conversationId: string) => {
-      if (conversationId === 'g:team') return { conversationId, userIds: ['a', 'b', 'c'], groupId: 'team' };
-      if (conversationId === 'd:a:b' && ['a', 'b'].includes(userId)) return { conversationId, userIds: ['a', 'b'] };
+  const policy = {
+    signal: jest.fn(async (userId: string, conversationId: string) => {
+      if (conversationId === 'g:team') {
+        const userIds = ['a', 'b', 'c'];
+        return { conversationId, userIds, groupId: 'team', recipientIds: userIds.filter((id) => id !== userId) };
+      }
+      if (conversationId === 'd:a:b' && ['a', 'b'].includes(userId))
+        return { conversationId, userIds: ['a', 'b'], recipientIds: ['a', 'b'].filter((id) => id !== userId) };
       throw Object.assign(new Error('not found'), { code: ErrorCode.ConversationNotFound });
     }),
-  } as unknown as ConversationAccess;
-  const service = new TypingService(access, broadcaster, clock);
+  } as unknown as AccessPolicy;
+  const service = new TypingService(policy, broadcaster, clock);
 
   beforeEach(() => typing.mockClear());
 

@@ -1,7 +1,7 @@
 import { CLOCK, Clock, DomainError, ErrorCode, PUSH_BROADCASTER, PushBroadcaster } from '@app/core';
 import { WireType } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConversationAccess } from './conversation-access';
+import { AccessPolicy } from '@app/social';
 
 /** One typing indicator per user and conversation per interval; more is refused (429). */
 export const TYPING_INTERVAL_MS = 1000;
@@ -16,23 +16,25 @@ export class TypingService {
   private readonly lastSent = new Map<string, number>();
 
   constructor(
-    private readonly access: ConversationAccess,
+    private readonly policy: AccessPolicy,
     @Inject(PUSH_BROADCASTER) private readonly broadcaster: PushBroadcaster,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async typing(userId: string, conversationId: string): Promise<void> {
-    const { userIds, groupId } = await this.access.participants(userId, conversationId);
+    const { recipientIds, groupId } = await this.policy.signal(userId, conversationId);
     const key = `${userId}|${conversationId}`;
     const now = this.clock.now();
     const last = this.lastSent.get(key);
     if (last !== undefined && now - last < TYPING_INTERVAL_MS)
       throw new DomainError(ErrorCode.RateLimited, 'at most one typing indicator per second per conversation');
     this.remember(key, now);
-    await this.broadcaster.typing(
-      userIds.filter((id) => id !== userId),
-      { type: WireType.Typing, conversationId, userId, ...(groupId && { groupId }) },
-    );
+    await this.broadcaster.typing(recipientIds, {
+      type: WireType.Typing,
+      conversationId,
+      userId,
+      ...(groupId && { groupId }),
+    });
   }
 
   /** Map order is insertion order: re-inserting keeps it oldest first, so pruning stops at the first fresh entry. */

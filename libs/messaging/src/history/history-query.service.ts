@@ -1,20 +1,18 @@
 import { HISTORY_STORE, HistoryRecord, HistoryScope, HistoryStore } from '@app/core';
-import { GroupsRepository } from '@app/persistence';
 import { ConversationSummary, HistoryPage, StoredMessageView } from '@app/protocol';
+import { AccessPolicy } from '@app/social';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConversationAccess } from '../conversations/conversation-access';
 
 /** History and search, always limited to what the caller may read. */
 @Injectable()
 export class HistoryQueryService {
   constructor(
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
-    private readonly groups: GroupsRepository,
-    private readonly access: ConversationAccess,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async page(userId: string, conversationId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
-    await this.access.participants(userId, conversationId);
+    await this.policy.read(userId, conversationId);
     const records = await this.history.page({ conversationId, before, limit: limit + 1 });
     const items = records.slice(0, limit).map(toView);
     return { items, ...(records.length > limit && { nextBefore: items[items.length - 1].messageId }) };
@@ -26,7 +24,7 @@ export class HistoryQueryService {
     conversationId: string | undefined,
     limit: number,
   ): Promise<StoredMessageView[]> {
-    if (conversationId) await this.access.participants(userId, conversationId);
+    if (conversationId) await this.policy.read(userId, conversationId);
     return (await this.history.search({ scope: await this.scopeOf(userId), text, conversationId, limit })).map(toView);
   }
 
@@ -41,7 +39,7 @@ export class HistoryQueryService {
 
   /** The caller's 1:1s and the groups they are a member of now (read fresh: membership decides access). */
   private async scopeOf(userId: string): Promise<HistoryScope> {
-    return { userId, groupIds: await this.groups.groupIdsOf(userId) };
+    return { userId, groupIds: await this.policy.readableGroupIds(userId) };
   }
 }
 

@@ -1,75 +1,76 @@
 import { SwitchboardConfig } from '@app/config';
-import { DispatchResult } from '@app/core';
-import { hasInternalSecret, INTERNAL_DISPATCH_PATH } from '@app/transport';
-import { Public } from '@app/platform';
-import { WireType } from '@app/protocol';
-import { ApiExcludeController } from '@nestjs/swagger';
-import {
-  Body,
-  CanActivate,
-  Controller,
-  ExecutionContext,
-  HttpCode,
-  Injectable,
-  Post,
-  UnauthorizedException,
-  UseGuards,
-} from '@nestjs/common';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsObject,
-  IsOptional,
-  IsString,
-  MaxLength,
-} from 'class-validator';
-import type { Request } from 'express';
+import { DispatchCommand, DomainError, ErrorCode } from '@app/core';
+import { hasInternalSecret, internalAuthHeader } from '@app/transport';
+import { Controller, Logger } from '@nestjs/common';
+import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { MessageDispatchService } from '../dispatch/message-dispatch.service';
+import {
+  DISPATCH_BATCH_PATTERN,
+  DISPATCH_PING_PATTERN,
+  DispatchBatchReply,
+  DispatchBatchRequest,
+  DispatchOutcome,
+} from './internal-dispatch.contract';
 
-@Injectable()
-export class InternalSecretGuard implements CanActivate {
-  constructor(private readonly config: SwitchboardConfig) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request>();
-    const secret = (this.config as { INTERNAL_SECRET?: string }).INTERNAL_SECRET;
-    if (!secret || !hasInternalSecret(req.headers.authorization, secret)) {
-      throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'internal secret required' });
-    }
-    return true;
-  }
-}
-
-export class DispatchCommandDto {
-  @IsEnum(WireType) type: WireType;
-  @IsString() @MaxLength(64) senderId: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100_000) @IsString({ each: true }) recipientIds: string[];
-  @IsOptional() @IsString() @MaxLength(200) conversationId?: string;
-  @IsOptional() @IsString() @MaxLength(64) receiverId?: string;
-  @IsOptional() @IsString() @MaxLength(64) groupId?: string;
-  @IsOptional() @IsString() @MaxLength(100_000) body?: string;
-  @IsOptional() @IsObject() @Type(() => Object) data?: Record<string, unknown>;
-  @IsOptional() @IsString() @MaxLength(64) clientMsgId?: string;
-  @IsBoolean() storeInHistory: boolean;
-}
-
-/** message-dispatch's internal API: the gateway's HttpDispatcher calls it; users never reach it. */
-@ApiExcludeController()
-@Public()
-@UseGuards(InternalSecretGuard)
+/**
+ * message-dispatch's side of the internal dispatch API (@MessagePattern over the TCP transport). The sends of one
+ * request start in the same turn, so their Redis commands share one auto-pipelined write and their publishes go out
+ * together; each entry is answered on its own (one refusal does not fail its neighbours).
+ */
 @Controller()
 export class InternalDispatchController {
-  constructor(private readonly dispatch: MessageDispatchService) {}
+  private readonly logger = new Logger(InternalDispatchController.name);
 
-  @Post(INTERNAL_DISPATCH_PATH)
-  @HttpCode(200)
-  // Redis or the broker failing mid-send becomes a 503 in the exception filter (and any 5xx here is a 503 for the
-  // gateway's caller): never a 201.
-  dispatchMessage(@Body() command: DispatchCommandDto): Promise<DispatchResult> {
-    return this.dispatch.dispatch(command);
+  constructor(
+    private readonly dispatch: MessageDispatchService,
+    private readonly config: SwitchboardConfig,
+  ) {}
+
+  @MessagePattern(DISPATCH_BATCH_PATTERN)
+  async dispatchBatch(@Payload() request: DispatchBatchRequest): Promise<DispatchBatchReply> {
+    this.authenticate(request?.secret);
+    if (!Array.isArray(request.commands) || !request.commands.every(isCommand))
+      throw new RpcException({ code: ErrorCode.ValidationFailed, message: 'malformed dispatch batch' });
+    const outcomes = await Promise.all(request.commands.map((command) => this.outcomeOf(command)));
+    return { outcomes };
   }
+
+  @MessagePattern(DISPATCH_PING_PATTERN)
+  ping(@Payload() request: { secret: string }): { ok: true } {
+    this.authenticate(request?.secret);
+    return { ok: true };
+  }
+
+  private async outcomeOf(command: DispatchCommand): Promise<DispatchOutcome> {
+    try {
+      return { ok: await this.dispatch.dispatch(command) };
+    } catch (error) {
+      if (error instanceof DomainError) return { error: { code: error.code, message: error.message } };
+      this.logger.warn({ err: error }, 'dispatch failed');
+      return { error: { code: ErrorCode.DependencyUnavailable, message: 'message-dispatch failed, try again' } };
+    }
+  }
+
+  private authenticate(secret: unknown): void {
+    const expected = (this.config as { INTERNAL_SECRET?: string }).INTERNAL_SECRET;
+    if (!expected || typeof secret !== 'string' || !hasInternalSecret(internalAuthHeader(secret), expected))
+      throw new RpcException({ code: ErrorCode.Unauthenticated, message: 'internal secret required' });
+  }
+}
+
+/** A structural check: the caller is an authenticated gateway, whose own DTOs validated the user's input. */
+function isCommand(value: unknown): value is DispatchCommand {
+  const c = value as Partial<DispatchCommand> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.type === 'number' &&
+    typeof c.senderId === 'string' &&
+    Array.isArray(c.recipientIds) &&
+    c.recipientIds.length > 0 &&
+    c.recipientIds.every((id) => typeof id === 'string') &&
+    typeof c.storeInHistory === 'boolean' &&
+    (c.clientMsgId === undefined || typeof c.clientMsgId === 'string') &&
+    (c.body === undefined || typeof c.body === 'string')
+  );
 }

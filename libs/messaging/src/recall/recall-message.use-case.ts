@@ -1,7 +1,7 @@
 import { SwitchboardConfig } from '@app/config';
 import { CLOCK, Clock, DISPATCHER, Dispatcher, DomainError, ErrorCode, HISTORY_STORE, HistoryStore } from '@app/core';
 import { MessageRecalledData, RecallResponse, WireType } from '@app/protocol';
-import { GroupMembershipCache } from '@app/social';
+import { AccessPolicy } from '@app/social';
 import { Inject, Injectable } from '@nestjs/common';
 
 /**
@@ -18,14 +18,14 @@ export class RecallMessageUseCase {
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
     @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly membership: GroupMembershipCache,
+    private readonly policy: AccessPolicy,
     private readonly config: SwitchboardConfig,
   ) {}
 
   async execute(userId: string, messageId: string): Promise<RecallResponse> {
     const record = await this.history.find(messageId);
     if (!record) throw new DomainError(ErrorCode.MessageNotFound, `message ${messageId} not found`);
-    if (record.senderId !== userId) throw new DomainError(ErrorCode.Forbidden, 'only the sender may recall a message');
+    const recipientIds = await this.policy.recall(userId, record);
     const answer: RecallResponse = { messageId, conversationId: record.conversationId, recalled: true };
     const windowMs = this.config.RECALL_WINDOW_SECONDS * 1000;
     if (this.clock.now() - record.createdAt > windowMs) {
@@ -36,9 +36,6 @@ export class RecallMessageUseCase {
       );
     }
     await this.history.markRecalled(messageId);
-    const recipientIds = record.groupId
-      ? [...new Set([...(await this.membership.memberIds(record.groupId)), userId])]
-      : [...new Set([...record.participants, userId])];
     const data: MessageRecalledData = { messageId, conversationId: record.conversationId };
     await this.dispatcher.dispatch({
       type: WireType.MessageRecalled,

@@ -1,7 +1,6 @@
-import { DISPATCHER, Dispatcher, DomainError, ErrorCode } from '@app/core';
-import { SocialGraphRepository, UsersRepository } from '@app/persistence';
+import { DISPATCHER, Dispatcher } from '@app/core';
 import { directConversationId, groupConversationId, SendMessageResponse, WireType } from '@app/protocol';
-import { GroupMembershipCache } from '@app/social';
+import { AccessPolicy } from '@app/social';
 import { Inject, Injectable } from '@nestjs/common';
 
 /** Exactly one of `toUserId` (1:1) and `toGroupId` (group). */
@@ -11,13 +10,11 @@ export type SendMessageInput = {
   clientMsgId: string;
 } & ({ toUserId: string; toGroupId?: undefined } | { toGroupId: string; toUserId?: undefined });
 
-/** POST /messages: authorize (1:1 on the social graph, groups on membership), then hand over to dispatch. */
+/** POST /messages: authorize (the social AccessPolicy), then hand over to dispatch. */
 @Injectable()
 export class SendMessageUseCase {
   constructor(
-    private readonly users: UsersRepository,
-    private readonly graph: SocialGraphRepository,
-    private readonly membership: GroupMembershipCache,
+    private readonly policy: AccessPolicy,
     @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
   ) {}
 
@@ -33,17 +30,7 @@ export class SendMessageUseCase {
     body: string,
     clientMsgId: string,
   ): Promise<SendMessageResponse> {
-    if (senderId === toUserId) throw new DomainError(ErrorCode.CannotTargetSelf, 'you cannot message yourself');
-    const [friends, blocked] = await Promise.all([
-      this.graph.areFriends(senderId, toUserId),
-      this.graph.isBlockedEitherWay(senderId, toUserId),
-    ]);
-    if (!friends) {
-      if (!(await this.users.findById(toUserId)))
-        throw new DomainError(ErrorCode.UserNotFound, `user ${toUserId} does not exist`);
-      throw new DomainError(ErrorCode.NotFriends, 'you can only message your friends');
-    }
-    if (blocked) throw new DomainError(ErrorCode.Blocked, 'you cannot message this user');
+    await this.policy.sendDirect(senderId, toUserId);
     const conversationId = directConversationId(senderId, toUserId);
     const result = await this.dispatcher.dispatch({
       type: WireType.FriendMessage,
@@ -60,9 +47,8 @@ export class SendMessageUseCase {
   }
 
   /**
-   * Every member gets one seq in their inbox, the sender too (their other devices). Membership comes from the
-   * in-process cache (no per-send database round trip); a group that does not exist, was dissolved or does not have
-   * the sender is the same 403 for the sender, so nothing about other groups leaks.
+   * Every member gets one seq in their inbox, the sender too (their other devices), except members in a block with the
+   * sender. The policy answers from its caches (no per-send database round trip).
    */
   private async sendToGroup(
     senderId: string,
@@ -70,9 +56,7 @@ export class SendMessageUseCase {
     body: string,
     clientMsgId: string,
   ): Promise<SendMessageResponse> {
-    const memberIds = await this.membership.memberIds(groupId);
-    if (!memberIds.includes(senderId))
-      throw new DomainError(ErrorCode.NotAGroupMember, 'you can only message groups you are a member of');
+    const { recipientIds: memberIds } = await this.policy.sendToGroup(senderId, groupId);
     const conversationId = groupConversationId(groupId);
     const result = await this.dispatcher.dispatch({
       type: WireType.GroupMessage,

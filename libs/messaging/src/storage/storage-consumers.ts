@@ -1,4 +1,5 @@
 import {
+  BatchOutcome,
   BusSubscription,
   ConsumerGroup,
   HISTORY_STORE,
@@ -9,45 +10,85 @@ import {
   MESSAGE_BUS,
   MessageBus,
   MessageEnvelope,
+  PartialWriteError,
 } from '@app/core';
 import { metrics } from '@app/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+
+const STORED: BatchOutcome = { failed: [] };
 
 /**
- * storage-worker's two consumer groups (DESIGN §3 step 7): history indexes chat messages (id = messageId), offline
- * writes each recipient's inbox entry (watermark-checked in the store). Both are idempotent, so redelivery is harmless.
+ * The two consumer groups' work (DESIGN §3 step 7), a batch at a time: offline writes every recipient's inbox entry
+ * in one Redis script (watermark-checked, all or nothing), history indexes the chat messages in one Elasticsearch
+ * `_bulk` (id = messageId) and reports the entries it could not store. Both are idempotent: redelivery is harmless.
  */
 @Injectable()
-export class StorageConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly subscriptions: BusSubscription[] = [];
-
+export class StorageConsumers {
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(INBOX_STORE) private readonly inbox: InboxStore,
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscriptions.push(await this.bus.subscribe(ConsumerGroup.Offline, (batch) => this.storeOffline(batch)));
-    this.subscriptions.push(await this.bus.subscribe(ConsumerGroup.History, (batch) => this.storeHistory(batch)));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
-  }
-
-  async storeOffline(batch: MessageEnvelope[]): Promise<void> {
+  async storeOffline(batch: MessageEnvelope[]): Promise<BatchOutcome> {
     const writes = batch.flatMap(({ message, recipients }) => {
       const payload = JSON.stringify(message);
       const createdAt = Date.parse(message.createdAt);
       return recipients.map((r) => ({ userId: r.userId, seq: r.seq, payload, createdAt }));
     });
     metrics.inboxWrites.inc(await this.inbox.append(writes));
+    return STORED;
   }
 
-  async storeHistory(batch: MessageEnvelope[]): Promise<void> {
+  async storeHistory(batch: MessageEnvelope[]): Promise<BatchOutcome> {
     const records = batch.filter((e) => e.storeInHistory).map(toHistoryRecord);
-    if (records.length) await this.history.index(records);
+    if (!records.length) return STORED;
+    try {
+      await this.history.index(records);
+      return STORED;
+    } catch (error) {
+      if (!(error instanceof PartialWriteError)) throw error;
+      const retry = new Set(error.failedIds);
+      return { failed: batch.flatMap((e, i) => (retry.has(e.message.messageId) ? [i] : [])) };
+    }
+  }
+}
+
+/** storage-worker: the consumer groups as `@EventPattern` handlers of the RocketMQ transport (RocketMqServer). */
+@Controller()
+export class StorageEventsController {
+  constructor(private readonly consumers: StorageConsumers) {}
+
+  @EventPattern(ConsumerGroup.Offline)
+  storeOffline(@Payload() batch: MessageEnvelope[]): Promise<BatchOutcome> {
+    return this.consumers.storeOffline(batch);
+  }
+
+  @EventPattern(ConsumerGroup.History)
+  storeHistory(@Payload() batch: MessageEnvelope[]): Promise<BatchOutcome> {
+    return this.consumers.storeHistory(batch);
+  }
+}
+
+/** The one-process app: the same work subscribed on the in-process bus (handlers run inside each publish). */
+@Injectable()
+export class StorageSubscriptions implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly subscriptions: BusSubscription[] = [];
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly consumers: StorageConsumers,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriptions.push(
+      await this.bus.subscribe(ConsumerGroup.Offline, (batch) => this.consumers.storeOffline(batch)),
+      await this.bus.subscribe(ConsumerGroup.History, (batch) => this.consumers.storeHistory(batch)),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 }
 

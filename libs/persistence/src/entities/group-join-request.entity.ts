@@ -20,6 +20,10 @@ export class GroupJoinRequestEntity {
   @Column({ type: 'varchar', length: 500, nullable: true })
   message: string | null;
 
+  /** Set for an invitation (decided by the invitee); null for an application (decided by the managers). */
+  @Column({ name: 'invited_by', type: 'varchar', length: 36, nullable: true })
+  invitedBy: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status: GroupJoinRequestStatus;
 

@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { GroupEntity, GroupJoinRequestEntity, GroupJoinRequestStatus, GroupMemberEntity, GroupRole } from '../entities';
 import { isUniqueViolation } from '../data-source-options';
 import { inTransaction } from '../transaction-runner';
@@ -151,10 +151,12 @@ export class GroupsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** An application (no `invitedBy`) or an invitation (`invitedBy` set); one pending per (group, user). */
   async createJoinRequest(
-    request: Omit<GroupJoinRequestEntity, 'status' | 'decidedAt'>,
+    request: Omit<GroupJoinRequestEntity, 'status' | 'decidedAt' | 'invitedBy'> & { invitedBy?: string },
   ): Promise<GroupJoinRequestEntity> {
     const entity = Object.assign(new GroupJoinRequestEntity(), request, {
+      invitedBy: request.invitedBy ?? null,
       status: 'pending' as const,
       decidedAt: null,
     });
@@ -162,7 +164,12 @@ export class GroupsRepository {
       await this.dataSource.getRepository(GroupJoinRequestEntity).insert(entity);
     } catch (error) {
       if (isUniqueViolation(error))
-        throw new DomainError(ErrorCode.GroupJoinRequestExists, 'your request to join this group is already pending');
+        throw new DomainError(
+          ErrorCode.GroupJoinRequestExists,
+          request.invitedBy
+            ? 'an invitation or application for this user is already pending'
+            : 'your request to join this group (or an invitation to it) is already pending',
+        );
       throw error;
     }
     return entity;
@@ -172,10 +179,18 @@ export class GroupsRepository {
     return this.dataSource.getRepository(GroupJoinRequestEntity).findOneBy({ id });
   }
 
+  /** Pending applications to the group (invitations are the invitees' to decide). */
   pendingJoinRequests(groupId: string): Promise<GroupJoinRequestEntity[]> {
     return this.dataSource
       .getRepository(GroupJoinRequestEntity)
-      .find({ where: { groupId, status: 'pending' }, order: { createdAt: 'ASC', id: 'ASC' } });
+      .find({ where: { groupId, status: 'pending', invitedBy: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Pending invitations addressed to the user, oldest first. */
+  pendingInvitationsOf(userId: string): Promise<GroupJoinRequestEntity[]> {
+    return this.dataSource
+      .getRepository(GroupJoinRequestEntity)
+      .find({ where: { userId, status: 'pending', invitedBy: Not(IsNull()) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /**

@@ -140,4 +140,12 @@ export class SocialGraphRepository {
       .find({ where: { blockerId }, order: { createdAt: 'ASC' } });
     return rows.map((r) => r.blockedId);
   }
+
+  /** Users who block `blockedId`. */
+  async blockersOf(blockedId: string): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(BlockEntity)
+      .find({ where: { blockedId }, order: { createdAt: 'ASC' } });
+    return rows.map((r) => r.blockerId);
+  }
 }

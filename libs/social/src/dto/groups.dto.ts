@@ -64,3 +64,12 @@ export class GroupJoinRequestViewDto {
   @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) status: string;
   @ApiProperty() createdAt: string;
 }
+
+export class GroupInvitationDto {
+  @ApiProperty() id: string;
+  @ApiProperty() groupId: string;
+  @ApiProperty({ description: 'the invitee (you)' }) userId: string;
+  @ApiProperty({ description: 'the owner or admin who invited' }) invitedBy: string;
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) status: string;
+  @ApiProperty() createdAt: string;
+}
