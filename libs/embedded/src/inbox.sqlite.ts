@@ -29,7 +29,7 @@ export class SqliteInboxStore implements InboxStore {
       confirm: db.prepare('UPDATE inbox_pending SET confirmed = 1, deadline = ? WHERE user_id = ? AND seq = ?'),
       dropPending: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq = ?'),
       pendingOne: db.prepare('SELECT confirmed FROM inbox_pending WHERE user_id = ? AND seq = ?'),
-      written: db.prepare('SELECT 1 FROM inbox_entry WHERE user_id = ? AND seq = ? AND payload IS NOT NULL'),
+      entryWritten: db.prepare('SELECT payload IS NOT NULL FROM inbox_entry WHERE user_id = ? AND seq = ?').pluck(),
       insertEntry: db.prepare(
         'INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload, created_at) VALUES (?, ?, ?, ?)',
       ),
@@ -39,10 +39,11 @@ export class SqliteInboxStore implements InboxStore {
       forgetConfirmed: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND confirmed = 1 AND deadline < ?'),
       pending: db.prepare('SELECT seq FROM inbox_pending WHERE user_id = ? AND seq > ? ORDER BY seq'),
       entries: db.prepare(
-        'SELECT seq, payload, created_at AS createdAt FROM inbox_entry WHERE user_id = ? AND seq > ? AND created_at >= ? ORDER BY seq LIMIT ?',
+        'SELECT seq, payload, created_at AS createdAt FROM inbox_entry WHERE user_id = ? AND seq > ? AND (payload IS NOT NULL OR seq > ?) AND created_at >= ? ORDER BY seq LIMIT ?',
       ),
       setWatermark: db.prepare('UPDATE inbox_sequence SET watermark = ? WHERE user_id = ?'),
-      dropEntriesUpTo: db.prepare('DELETE FROM inbox_entry WHERE user_id = ? AND seq <= ?'),
+      // a burnt placeholder outlives the ack (until the retention), so a late settle can tell it from a written seq
+      dropEntriesUpTo: db.prepare('DELETE FROM inbox_entry WHERE user_id = ? AND seq <= ? AND payload IS NOT NULL'),
       dropPendingUpTo: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq <= ?'),
       dropExpired: db.prepare('DELETE FROM inbox_entry WHERE user_id = ? AND created_at < ?'),
     };
@@ -83,10 +84,14 @@ export class SqliteInboxStore implements InboxStore {
       const pending = allocations.map(
         (a) => this.st.pendingOne.get(a.userId, a.seq) as { confirmed: number } | undefined,
       );
-      // any seq written or confirmed proves the message was published
-      const published = allocations.some(
-        (a, i) => pending[i]?.confirmed === 1 || this.st.written.get(a.userId, a.seq) !== undefined,
-      );
+      // any seq written or confirmed proves the message was published; one acked (its entry dropped) was written
+      // unless its burnt placeholder is still there
+      const published = allocations.some((a, i) => {
+        if (pending[i]?.confirmed === 1) return true;
+        const written = this.st.entryWritten.get(a.userId, a.seq) as number | undefined;
+        if (written !== undefined) return written === 1;
+        return !pending[i] && a.seq <= this.sequenceOf(a.userId).watermark;
+      });
       allocations.forEach((a, i) => {
         if (!pending[i]) return;
         if (published) this.st.confirm.run(now + this.options.retentionMs, a.userId, a.seq);
@@ -127,6 +132,7 @@ export class SqliteInboxStore implements InboxStore {
       const rows = this.st.entries.all(
         userId,
         afterSeq,
+        watermark,
         now - this.options.retentionMs,
         limit + 1,
       ) as StoredInboxEntry[];

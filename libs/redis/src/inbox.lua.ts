@@ -28,6 +28,13 @@ end
 local function extend(key, ttl)
   if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
 end
+-- a burnt seq is also remembered apart (score = when), so that once an ack trims its placeholder a late settle can
+-- still tell it from a written one
+local function note_burnt(burnt, seq, now, retention)
+  redis.call('ZADD', burnt, now, seq)
+  redis.call('ZREMRANGEBYSCORE', burnt, '-inf', '(' .. (tonumber(now) - retention))
+  redis.call('PEXPIRE', burnt, retention)
+end
 -- seq order follows createdAt closely, so stale entries sit at the low end
 local function trim_stale(inbox, cutoff, max)
   for _ = 1, max do
@@ -69,31 +76,34 @@ end
 return 0
 `;
 
-/** KEYS: (inbox, ack, pending) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs. */
+/** KEYS: (inbox, ack, pending, burnt) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs. */
 export const BURN_LUA = `${HELPERS}
 local now, retention = ARGV[1], tonumber(ARGV[2])
 for i = 3, #ARGV, 2 do
-  local b = (tonumber(ARGV[i]) - 1) * 3
+  local b = (tonumber(ARGV[i]) - 1) * 4
   local inbox, seq = KEYS[b + 1], ARGV[i + 1]
   redis.call('ZREM', KEYS[b + 3], seq)
   if tonumber(seq) > get_int(KEYS[b + 2]) and not has_seq(inbox, seq) then
     redis.call('ZADD', inbox, seq, seq .. '|' .. now .. '|-')
     redis.call('PEXPIRE', inbox, retention)
+    note_burnt(KEYS[b + 4], seq, now, retention)
   end
 end
 return 0
 `;
 
 /**
- * KEYS: (inbox, ack, pending) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs.
+ * KEYS: (inbox, ack, pending, burnt) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs.
  * The fate of an interrupted send: any seq written or confirmed proves the broker had it, so the pending rest are
  * confirmed (returns 1); with no proof the pending ones are burnt, so a late write is refused (returns 0).
+ * A seq at or below the watermark was delivered and acked, so its entry may be gone: it was written unless it is
+ * remembered as burnt.
  */
 export const SETTLE_LUA = `${HELPERS}
 local now, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
 local published, pending = false, {}
 for i = 3, #ARGV, 2 do
-  local b = (tonumber(ARGV[i]) - 1) * 3
+  local b = (tonumber(ARGV[i]) - 1) * 4
   local seq = ARGV[i + 1]
   local score = redis.call('ZSCORE', KEYS[b + 3], seq)
   pending[i] = score
@@ -101,9 +111,11 @@ for i = 3, #ARGV, 2 do
   local m = redis.call('ZRANGEBYSCORE', KEYS[b + 1], seq, seq)
   -- a written entry is seq|createdAt|+payload, a burnt one seq|createdAt|-
   if #m > 0 and string.find(m[1], '|+', 1, true) then published = true end
+  if #m == 0 and not score and tonumber(seq) <= get_int(KEYS[b + 2])
+    and not redis.call('ZSCORE', KEYS[b + 4], seq) then published = true end
 end
 for i = 3, #ARGV, 2 do
-  local b = (tonumber(ARGV[i]) - 1) * 3
+  local b = (tonumber(ARGV[i]) - 1) * 4
   local inbox, pend, seq = KEYS[b + 1], KEYS[b + 3], ARGV[i + 1]
   if pending[i] then
     if published then
@@ -114,6 +126,7 @@ for i = 3, #ARGV, 2 do
       if tonumber(seq) > get_int(KEYS[b + 2]) and not has_seq(inbox, seq) then
         redis.call('ZADD', inbox, seq, seq .. '|' .. now .. '|-')
         redis.call('PEXPIRE', inbox, retention)
+        note_burnt(KEYS[b + 4], seq, now, retention)
       end
     end
   end
@@ -123,7 +136,7 @@ return 0
 `;
 
 /**
- * KEYS: (inbox, ack, pending) per distinct user.
+ * KEYS: (inbox, ack, pending, burnt) per distinct user.
  * ARGV: now, retentionMs, bodyCount, then (createdAt, payload) per distinct body, then (userIndex, seq, bodyIndex).
  * A group message is one body for all its recipients, so it crosses the wire once. Returns how many were written.
  */
@@ -134,7 +147,7 @@ local nbodies = tonumber(ARGV[3])
 local written, touched, marks = 0, {}, {}
 for i = 4 + 2 * nbodies, #ARGV, 3 do
   local u = tonumber(ARGV[i])
-  local b = (u - 1) * 3
+  local b = (u - 1) * 4
   local inbox, seq = KEYS[b + 1], ARGV[i + 1]
   local body = 2 + 2 * tonumber(ARGV[i + 2])
   marks[u] = marks[u] or get_int(KEYS[b + 2])
@@ -154,7 +167,7 @@ return written
 `;
 
 /**
- * KEYS: seq, ack, inbox, pending. ARGV: afterSeq, limit, now, retentionMs.
+ * KEYS: seq, ack, inbox, pending, burnt. ARGV: afterSeq, limit, now, retentionMs.
  * Returns {headSeq, watermark, entries (at most limit + 1), pending seqs > afterSeq}.
  */
 export const READ_LUA = `${HELPERS}
@@ -168,6 +181,7 @@ for _, s in ipairs(redis.call('ZRANGEBYSCORE', pend, 0, '(' .. now)) do
   redis.call('ZREM', pend, s)
   if tonumber(s) > wm and not has_seq(inbox, s) then
     redis.call('ZADD', inbox, s, s .. '|' .. now .. '|-')
+    note_burnt(KEYS[5], s, now, retention)
     burnt = true
   end
 end

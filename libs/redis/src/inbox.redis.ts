@@ -110,7 +110,13 @@ export class RedisInboxStore implements InboxStore {
     const max = Math.max(0, Math.floor(limit));
     if (!Number.isFinite(after) || !Number.isFinite(max)) throw new RangeError('afterSeq and limit must be finite');
     const [headSeq, watermark, members, pending] = (await this.readLua(
-      [redisKeys.seq(userId), redisKeys.ack(userId), redisKeys.inbox(userId), redisKeys.pending(userId)],
+      [
+        redisKeys.seq(userId),
+        redisKeys.ack(userId),
+        redisKeys.inbox(userId),
+        redisKeys.pending(userId),
+        redisKeys.burnt(userId),
+      ],
       [after, max, this.clock.now(), this.options.retentionMs],
     )) as ReadReply;
     return {
@@ -144,7 +150,7 @@ function distinct(userIds: string[]): { users: string[]; indexOf: Map<string, nu
 }
 
 function entryKeys(userId: string): string[] {
-  return [redisKeys.inbox(userId), redisKeys.ack(userId), redisKeys.pending(userId)];
+  return [redisKeys.inbox(userId), redisKeys.ack(userId), redisKeys.pending(userId), redisKeys.burnt(userId)];
 }
 
 /** Seqs are pending-set members: they must be canonical integer strings on every path. */

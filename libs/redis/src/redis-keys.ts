@@ -17,6 +17,8 @@ export const redisKeys = {
   ack: (userId: string) => `im:ack:${userId}`,
   /** ZSET member = seq, score = in-flight deadline (unconfirmed) or −confirmedAt (confirmed). */
   pending: (userId: string) => `im:pending:${userId}`,
+  /** ZSET member = burnt seq, score = when burnt; kept for the retention so a settle can tell burnt from acked. */
+  burnt: (userId: string) => `im:burnt:${userId}`,
   /** clientMsgId is user input (any length, ':' or unicode): it is hashed into a fixed, colon-free suffix. */
   sendDedup: (senderId: string, clientMsgId: string) =>
     `im:dedup:${senderId}:${createHash('sha256').update(clientMsgId, 'utf8').digest('base64url')}`,

@@ -147,6 +147,33 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
       expect(read.watermark).toBe(1);
     });
 
+    it('finds it published when its only seq was written, delivered and acknowledged (the entry is gone)', async () => {
+      const u = user();
+      const allocations = await store.allocate([u], FAR());
+      await store.append([write(u, 1)]);
+      await store.ack(u, 1);
+      expect(await store.settle(allocations)).toBe('published');
+    });
+
+    it('voids it when its only seq was burnt and acknowledged past', async () => {
+      const u = user();
+      const allocations = await store.allocate([u], FAR());
+      await store.burn(allocations);
+      expect((await store.read(u, 0, 10)).entries).toEqual([{ seq: 1, payload: null, createdAt: expect.any(Number) }]);
+      await store.ack(u, 1);
+      expect((await store.read(u, 0, 10)).entries).toEqual([]);
+      expect(await store.settle(allocations)).toBe('void');
+    });
+
+    it('voids it when its seq was reaped past its deadline and acknowledged past', async () => {
+      const u = user();
+      const deadline = soon();
+      const allocations = await store.allocate([u], deadline);
+      await past(deadline);
+      expect((await store.read(u, 0, 10)).entries.map((e) => e.payload)).toEqual([null]);
+      await store.ack(u, 1);
+      expect(await store.settle(allocations)).toBe('void');
+    });
   });
 
   it('is idempotent on redelivery', async () => {
