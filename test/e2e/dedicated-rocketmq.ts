@@ -1,4 +1,4 @@
-import { freePort, isPortFree } from '@app/testing';
+import { isPortFree } from '@app/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,23 @@ import { promisify } from 'node:util';
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 
-/** A broker port whose neighbours are free too: the broker also opens port − 2 and port + 1. */
-async function brokerPort(): Promise<number> {
+/**
+ * A free port below the kernel's ephemeral range (32768+), so that neither an outgoing connection nor a listener on
+ * port 0 can take it between this check and the broker's bind, or while the broker is down between a kill and its
+ * restart on the same ports.
+ */
+async function quietPort(taken: Set<number>): Promise<number> {
   for (;;) {
-    const port = await freePort();
-    if (port > 1024 && port < 65534 && (await isPortFree(port - 2)) && (await isPortFree(port + 1))) return port;
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!taken.has(port) && (await isPortFree(port))) return port;
+  }
+}
+
+/** A broker port whose neighbours are free too: the broker also opens port − 2 and port + 1. */
+async function brokerPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = await quietPort(taken);
+    if ((await isPortFree(port - 2)) && (await isPortFree(port + 1))) return port;
   }
 }
 
@@ -28,11 +40,17 @@ export class DedicatedRocketMq {
   ) {}
 
   static async start(): Promise<DedicatedRocketMq> {
-    const [namesrv, proxy, remoting, broker] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await brokerPort(),
+    const taken = new Set<number>();
+    const pick = async (port: Promise<number>) => {
+      const p = await port;
+      [p - 2, p, p + 1].forEach((n) => taken.add(n));
+      return p;
+    };
+    const broker = await pick(brokerPort(taken));
+    const [namesrv, proxy, remoting] = [
+      await pick(quietPort(taken)),
+      await pick(quietPort(taken)),
+      await pick(quietPort(taken)),
     ];
     const env = {
       SWITCHBOARD_INFRA_STATE: mkdtempSync(join(tmpdir(), 'switchboard-rmq-')),
