@@ -105,7 +105,8 @@ export class ChaosClient {
     this.sdk.disconnect();
     await sleep(ms);
     this.dropped = false;
-    if (this.closed) return;
+    // a relogin under way connects by itself once the drop is over
+    if (this.closed || this.relogging) return;
     try {
       await this.connectBounded(this.sdk);
     } catch {
@@ -164,7 +165,12 @@ export class ChaosClient {
       old.removeAllListeners();
       old.disconnect();
       let lastSeq = old.lastSeq;
-      while (!this.closed && !this.dropped) {
+      while (!this.closed) {
+        // a dropped client stays offline until the drop ends (never left holding an SDK stripped of its listeners)
+        if (this.dropped) {
+          await sleep(100);
+          continue;
+        }
         const next = this.newSdk(lastSeq);
         this.sdk = next;
         try {
