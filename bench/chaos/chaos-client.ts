@@ -172,9 +172,10 @@ export class ChaosClient {
           continue;
         }
         const next = this.newSdk(lastSeq);
-        this.sdk = next;
         try {
           await next.login(this.username, this.password);
+          // sends go on with the previous session's token until this one has its own
+          this.sdk = next;
           await this.connectBounded(next);
           return;
         } catch {
