@@ -2,6 +2,7 @@ import { SwitchboardConfig } from '@app/config';
 import { DispatchCommand, InboxStore, MessageBus, MessageEnvelope, SeqAllocation, systemClock } from '@app/core';
 import { EmbeddedDatabase, SqliteInboxStore, SqliteSendDedupStore } from '@app/embedded';
 import { WireType } from '@app/protocol';
+import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PushRouter } from './push-router';
@@ -12,7 +13,8 @@ import { MessageDispatchService } from './message-dispatch.service';
  * message but before the answer was stored is played by a dispatcher whose inbox never confirms (it hangs there).
  */
 describe('MessageDispatchService: a retry after the first try died', () => {
-  const PUBLISH_TIMEOUT_MS = 40; // the claim lasts 3 × this
+  // the claim lasts 3 × this: long enough that a busy machine still finds it held where a test expects it
+  const PUBLISH_TIMEOUT_MS = 250;
   const config = { PUBLISH_TIMEOUT_MS, SEND_DEDUP_TTL_HOURS: 24 } as SwitchboardConfig;
   let database: EmbeddedDatabase;
   let inbox: SqliteInboxStore;
@@ -66,8 +68,7 @@ describe('MessageDispatchService: a retry after the first try died', () => {
 
   it('answers with the first answer, sending nothing new, when the first try was published and consumed', async () => {
     void dying().dispatch(send());
-    await sleep(20);
-    expect(published).toHaveLength(1);
+    await waitFor(() => published.length === 1, EVENTUALLY_MS, 'the first try published');
     await consume(published[0]);
     // while the first try's claim lasts, a retry is told to wait
     await expect(dispatcher(recordingBus()).dispatch(send())).rejects.toMatchObject({ code: 'SEND_IN_PROGRESS' });
@@ -89,6 +90,7 @@ describe('MessageDispatchService: a retry after the first try died', () => {
 
   it('voids a first try that left no proof of publication and sends afresh: a late copy of it is never shown', async () => {
     void dying().dispatch(send());
+    await waitFor(() => published.length === 1, EVENTUALLY_MS, 'the first try published');
     await sleep(3 * PUBLISH_TIMEOUT_MS + 20);
     // no proof of publication yet, and no confirm: the retry cannot tell, so it voids it and sends afresh
     const retry = await dispatcher(recordingBus()).dispatch(send());
