@@ -7,6 +7,8 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+/** How long an app may take from spawn to a healthy /health. */
+const START_BOUND_MS = 180_000;
 const ROOT = join(__dirname, '..', '..');
 const LOGS = join(ROOT, 'reports', 'split-logs');
 export type AppName = 'gateway' | 'gateway-2' | 'netty-node-1' | 'netty-node-2' | 'message-dispatch' | 'storage-worker';
@@ -235,7 +237,8 @@ export class SplitCluster {
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.processes.set(name, child);
-    const until = Date.now() + 45_000;
+    // generous: a Node app boots in seconds, but on a box busy with JVMs and load it can take a minute or more
+    const until = Date.now() + START_BOUND_MS;
     for (;;) {
       if (child.exitCode !== null)
         throw new Error(`${name} exited with ${child.exitCode} during start; see ${this.logsDir}/${name}.log`);
@@ -244,7 +247,10 @@ export class SplitCluster {
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > until) throw new Error(`${name} not healthy within 45 s; see ${this.logsDir}/${name}.log`);
+      if (Date.now() > until) {
+        child.kill('SIGKILL');
+        throw new Error(`${name} not healthy within ${START_BOUND_MS / 1000} s; see ${this.logsDir}/${name}.log`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }
