@@ -70,6 +70,9 @@ module.exports = {
     },
   ],
   options: {
+    // node_modules may be a symlink (a git worktree sharing a checkout's): resolve through it, not to its real path,
+    // or no engine package would match '^node_modules/' and every engine rule would pass unseen
+    preserveSymlinks: true,
     doNotFollow: { path: 'node_modules' },
     exclude: { path: ['(^|/)dist/', '\\.d\\.ts$'] },
     tsPreCompilationDeps: true,
