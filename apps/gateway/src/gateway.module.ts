@@ -1,5 +1,5 @@
 import { AccountsModule, TokenService } from '@app/accounts';
-import { ClusterNodeDirectory, RedisNodeRegistry } from '@app/cluster';
+import { ClusterNodeDirectory } from '@app/cluster';
 import { GatewayConfig } from '@app/config';
 import {
   DISPATCHER,
@@ -9,6 +9,8 @@ import {
   INBOX_STORE,
   InboxStore,
   NODE_DIRECTORY,
+  NODE_REGISTRY,
+  NodeRegistry,
 } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
 import { MessagingApiModule, RpcDispatcher } from '@app/messaging';
@@ -35,14 +37,9 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
   static forConfig(config: GatewayConfig): DynamicModule {
     const providers = [
       {
-        provide: RedisNodeRegistry,
-        inject: [REDIS_CLIENT],
-        useFactory: (redis: Redis) => new RedisNodeRegistry(redis),
-      },
-      {
         provide: NODE_DIRECTORY,
-        inject: [RedisNodeRegistry],
-        useFactory: (registry: RedisNodeRegistry) =>
+        inject: [NODE_REGISTRY],
+        useFactory: (registry: NodeRegistry) =>
           new ClusterNodeDirectory(registry, { virtualNodes: config.HASH_RING_VIRTUAL_NODES }),
       },
       {

@@ -1,8 +1,8 @@
 import { NettyNodeConfig } from '@app/config';
-import { RedisNodeRegistry } from '@app/cluster';
+import { NODE_REGISTRY, NodeRegistry } from '@app/core';
 import { PushDeliveryService, PushGateway, SocketRegistry } from '@app/push';
 import { InternalPushServer } from '@app/transport';
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -18,7 +18,7 @@ export class NodeLifecycle implements BeforeApplicationShutdown {
 
   constructor(
     private readonly config: NettyNodeConfig,
-    private readonly registry: RedisNodeRegistry,
+    @Inject(NODE_REGISTRY) private readonly registry: NodeRegistry,
     private readonly delivery: PushDeliveryService,
     private readonly sockets: SocketRegistry,
     private readonly gateway: PushGateway,

@@ -1,6 +1,5 @@
-import { PresenceEvents, PresenceStore } from '@app/core';
+import { NodeRegistry, PresenceEvents, PresenceStore } from '@app/core';
 import { Logger } from '@nestjs/common';
-import { RedisNodeRegistry } from './node-registry.redis';
 
 /**
  * Removes a dead node's routes (DESIGN §5) so that pushes stop going to it. Safe to run in several processes at
@@ -11,7 +10,7 @@ export class NodeReaper {
   private stopWatching?: () => Promise<void>;
 
   constructor(
-    private readonly registry: RedisNodeRegistry,
+    private readonly registry: NodeRegistry,
     private readonly presence: PresenceStore,
     /** When given, users left with no route are announced offline (their node died without saying goodbye). */
     private readonly presenceEvents?: PresenceEvents,

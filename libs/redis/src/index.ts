@@ -9,3 +9,4 @@ export * from './invalidation-bus.redis';
 export * from './session-registry.redis';
 export * from './presence-events.redis';
 export * from './last-seen.redis';
+export * from './node-registry.redis';

@@ -2,6 +2,7 @@ import {
   INBOX_STORE,
   INVALIDATION_BUS,
   LAST_SEEN_STORE,
+  NODE_REGISTRY,
   PRESENCE_EVENTS,
   PRESENCE_STORE,
   SEND_DEDUP_STORE,
@@ -19,6 +20,7 @@ import { RedisTokenRevocationStore } from './token-revocation.redis';
 import { RedisSessionRegistry } from './session-registry.redis';
 import { RedisPresenceEvents } from './presence-events.redis';
 import { RedisLastSeenStore } from './last-seen.redis';
+import { RedisNodeRegistry } from './node-registry.redis';
 
 export const REDIS_CLIENT = Symbol('RedisClient');
 const BOOT_TIMEOUT_MS = 5000;
@@ -39,7 +41,10 @@ async function connectOrFail(url: string, name: string): Promise<Redis> {
   return redis;
 }
 
-/** Binds presence, inbox + sequences, send dedup, token revocations, sessions and cache invalidations to Redis. */
+/**
+ * Binds presence, inbox + sequences, send dedup, token revocations, sessions, cache invalidations and the push-node
+ * registry to Redis.
+ */
 @Module({})
 export class RedisAdaptersModule implements OnApplicationShutdown {
   constructor(
@@ -67,6 +72,7 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
       { provide: PRESENCE_EVENTS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisPresenceEvents(r) },
       { provide: LAST_SEEN_STORE, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisLastSeenStore(r) },
       { provide: INVALIDATION_BUS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisInvalidationBus(r) },
+      { provide: NODE_REGISTRY, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisNodeRegistry(r) },
     ];
     return { module: RedisAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }
