@@ -3,7 +3,6 @@ import { ClusterNodeDirectory } from '@app/cluster';
 import { GatewayConfig } from '@app/config';
 import {
   DISPATCHER,
-  PUSH_BROADCASTER,
   HISTORY_STORE,
   HistoryStore,
   INBOX_STORE,
@@ -16,12 +15,11 @@ import { ElasticsearchHistoryModule } from '@app/elasticsearch';
 import { MessagingApiModule, RpcDispatcher } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
-import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
+import { emitterPushBroadcasterProvider, REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
 import { WebStaticModule } from '@app/web-static';
-import { EmitterPushBroadcaster, WsForwarder } from '@app/transport';
+import { WsForwarder } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
 /** The gateway's view of the cluster: the hash ring for logins, dispatch over the TCP transport, /ws forwarding. */
@@ -42,11 +40,7 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
         useFactory: (registry: NodeRegistry) =>
           new ClusterNodeDirectory(registry, { virtualNodes: config.HASH_RING_VIRTUAL_NODES }),
       },
-      {
-        provide: PUSH_BROADCASTER,
-        inject: [REDIS_CLIENT],
-        useFactory: (redis: Redis) => new EmitterPushBroadcaster(redis),
-      },
+      emitterPushBroadcasterProvider,
       {
         provide: DISPATCHER,
         useFactory: () =>

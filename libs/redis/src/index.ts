@@ -10,3 +10,4 @@ export * from './session-registry.redis';
 export * from './presence-events.redis';
 export * from './last-seen.redis';
 export * from './node-registry.redis';
+export * from './push-broadcaster.redis';

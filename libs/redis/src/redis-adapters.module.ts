@@ -14,7 +14,7 @@ import type Redis from 'ioredis';
 import { RedisInboxStore } from './inbox.redis';
 import { RedisInvalidationBus } from './invalidation-bus.redis';
 import { RedisPresenceStore } from './presence.redis';
-import { createRedisClient } from './redis-connection';
+import { createRedisClient, REDIS_CLIENT } from './redis-connection';
 import { RedisSendDedupStore } from './send-dedup.redis';
 import { RedisTokenRevocationStore } from './token-revocation.redis';
 import { RedisSessionRegistry } from './session-registry.redis';
@@ -22,7 +22,6 @@ import { RedisPresenceEvents } from './presence-events.redis';
 import { RedisLastSeenStore } from './last-seen.redis';
 import { RedisNodeRegistry } from './node-registry.redis';
 
-export const REDIS_CLIENT = Symbol('RedisClient');
 const BOOT_TIMEOUT_MS = 5000;
 
 /** Fails the boot with a message that names Redis and its address when it does not answer. */
