@@ -11,3 +11,4 @@ export * from './presence-events.redis';
 export * from './last-seen.redis';
 export * from './node-registry.redis';
 export * from './push-broadcaster.redis';
+export * from './socket-io-adapter.redis';
