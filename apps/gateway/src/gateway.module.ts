@@ -15,7 +15,7 @@ import { ElasticsearchHistoryModule } from '@app/elasticsearch';
 import { MessagingApiModule, RpcDispatcher } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
-import { emitterPushBroadcasterProvider, REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
+import { emitterPushBroadcasterProvider, RATE_LIMIT_STORAGE, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
 import { WebStaticModule } from '@app/web-static';
 import { WsForwarder } from '@app/transport';
@@ -89,7 +89,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ...appFoundation(config),
-        RateLimitModule.forRoot({ redisClientToken: REDIS_CLIENT }),
+        RateLimitModule.forRoot({ storageToken: RATE_LIMIT_STORAGE }),
         PersistenceModule.forRoot({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         RedisAdaptersModule.forRoot({
           url: config.REDIS_URL,

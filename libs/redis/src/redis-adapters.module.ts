@@ -9,6 +9,7 @@ import {
   SESSION_REGISTRY,
   TOKEN_REVOCATION_STORE,
 } from '@app/core';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisInboxStore } from './inbox.redis';
@@ -23,6 +24,12 @@ import { RedisLastSeenStore } from './last-seen.redis';
 import { RedisNodeRegistry } from './node-registry.redis';
 
 const BOOT_TIMEOUT_MS = 5000;
+
+/**
+ * Rate-limit counters in Redis (a @nestjs/throttler ThrottlerStorage), so that every gateway counts against the same
+ * limits: `RateLimitModule.forRoot({ storageToken: RATE_LIMIT_STORAGE })`.
+ */
+export const RATE_LIMIT_STORAGE = Symbol('RateLimitStorage');
 
 /** Fails the boot with a message that names Redis and its address when it does not answer. */
 async function connectOrFail(url: string, name: string): Promise<Redis> {
@@ -41,8 +48,8 @@ async function connectOrFail(url: string, name: string): Promise<Redis> {
 }
 
 /**
- * Binds presence, inbox + sequences, send dedup, token revocations, sessions, cache invalidations and the push-node
- * registry to Redis.
+ * Binds presence, inbox + sequences, send dedup, token revocations, sessions, cache invalidations, the push-node
+ * registry and rate-limit counters to Redis.
  */
 @Module({})
 export class RedisAdaptersModule implements OnApplicationShutdown {
@@ -72,6 +79,11 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
       { provide: LAST_SEEN_STORE, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisLastSeenStore(r) },
       { provide: INVALIDATION_BUS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisInvalidationBus(r) },
       { provide: NODE_REGISTRY, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisNodeRegistry(r) },
+      {
+        provide: RATE_LIMIT_STORAGE,
+        inject: [REDIS_CLIENT],
+        useFactory: (r: Redis) => new ThrottlerStorageRedisService(r),
+      },
     ];
     return { module: RedisAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }
