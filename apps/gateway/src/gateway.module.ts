@@ -13,14 +13,13 @@ import {
 } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
 import { MessagingApiModule, RpcDispatcher } from '@app/messaging';
-import { PersistenceModule } from '@app/persistence';
+import { PersistenceModule, RelationalStoreHealth } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { emitterPushBroadcasterProvider, RATE_LIMIT_STORAGE, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
 import { WebStaticModule } from '@app/web-static';
 import { WsForwarder } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 
 /** The gateway's view of the cluster: the hash ring for logins, dispatch over the TCP transport, /ws forwarding. */
 @Global()
@@ -103,10 +102,7 @@ export class GatewayModule {
         MessagingApiModule,
         WebStaticModule.forRoot({ dir: config.WEB_DIR }),
         HealthModule.forChecks((ref) => [
-          {
-            name: 'postgres',
-            check: async () => void (await ref.get(DataSource, { strict: false }).query('SELECT 1')),
-          },
+          { name: 'postgres', check: () => ref.get(RelationalStoreHealth, { strict: false }).ping() },
           { name: 'redis', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
           { name: 'elasticsearch', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },
           { name: 'message-dispatch', check: () => ref.get<RpcDispatcher>(DISPATCHER, { strict: false }).ping() },
