@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * A push node's membership of the cluster: opens the internal socket for dispatch, joins the registry (and so the
  * hash ring) once it serves, heartbeats, and drains on shutdown — leave the ring first, tell clients to reconnect,
- * exit when they are gone or the deadline passes (DESIGN §5).
+ * exit when they are gone or the deadline passes (see docs/architecture.md, 'The cluster').
  */
 @Injectable()
 export class NodeLifecycle implements BeforeApplicationShutdown {

@@ -10,7 +10,10 @@ export interface ClusterNodeDirectoryOptions {
   refreshIntervalMs?: number;
 }
 
-/** Picks a user's push node on a consistent hash ring over the live nodes of the registry (DESIGN §5). */
+/**
+ * Picks a user's push node on a consistent hash ring over the live nodes of the registry
+ * (see docs/architecture.md, 'The cluster').
+ */
 export class ClusterNodeDirectory implements NodeDirectory {
   private readonly logger = new Logger(ClusterNodeDirectory.name);
   private readonly ring: HashRing;

@@ -2,8 +2,8 @@ import { NodeRegistry, PresenceEvents, PresenceStore } from '@app/core';
 import { Logger } from '@nestjs/common';
 
 /**
- * Removes a dead node's routes (DESIGN §5) so that pushes stop going to it. Safe to run in several processes at
- * once: each removal is one atomic script and a second one finds nothing left to remove.
+ * Removes a dead node's routes (see docs/architecture.md, 'The cluster') so that pushes stop going to it. Safe to run
+ * in several processes at once: each removal is one atomic script and a second one finds nothing left to remove.
  */
 export class NodeReaper {
   private readonly logger = new Logger(NodeReaper.name);

@@ -27,9 +27,10 @@ const EXPIRED_PATTERN = '__keyevent@*__:expired';
 const NODE_PREFIX = redisKeys.node('');
 
 /**
- * Push-node registry on Redis (DESIGN §5): `im:node:{id}` expires unless heartbeated and `im:nodes` lists every node.
- * Deaths are seen through expiry notifications and confirmed by a periodic sweep; the member leaves `im:nodes` only
- * after the death listeners succeeded, so a process that crashes mid-cleanup leaves the work to the next sweep.
+ * Push-node registry on Redis (see docs/architecture.md, 'The cluster'): `im:node:{id}` expires unless heartbeated and
+ * `im:nodes` lists every node. Deaths are seen through expiry notifications and confirmed by a periodic sweep; the
+ * member leaves `im:nodes` only after the death listeners succeeded, so a process that crashes mid-cleanup leaves the
+ * work to the next sweep.
  */
 export class RedisNodeRegistry implements NodeRegistry {
   private readonly logger = new Logger(RedisNodeRegistry.name);
