@@ -74,7 +74,8 @@ module.exports = {
     // or no engine package would match '^node_modules/' and every engine rule would pass unseen
     preserveSymlinks: true,
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['(^|/)dist/', '\\.d\\.ts$'] },
+    // our build output only: a package's dist/ is where @socket.io/redis-adapter, -emitter and uuid keep their code
+    exclude: { path: ['^dist/', '^(apps|libs|packages)/[^/]+/dist/', '\\.d\\.ts$'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
