@@ -57,9 +57,10 @@ module.exports = {
     {
       name: 'core-and-protocol-import-no-engine-or-lib',
       severity: 'error',
-      comment: 'The domain core and the wire protocol depend on nothing but each other (core → protocol).',
+      comment:
+        'The domain core and the wire protocol depend on nothing but each other (core → protocol) and a few engine-free utilities (uuid for time-ordered ids).',
       from: { path: '^libs/(core|protocol)/' },
-      to: { path: ['^libs/', '^node_modules/'], pathNot: ['^libs/(core|protocol)/', '^node_modules/(@nestjs/common|reflect-metadata|@types)/'] },
+      to: { path: ['^libs/', '^node_modules/'], pathNot: ['^libs/(core|protocol)/', '^node_modules/(@nestjs/common|reflect-metadata|@types|uuid)/'] },
     },
     {
       name: 'sdk-imports-only-the-protocol',
