@@ -57,9 +57,10 @@ module.exports = {
     {
       name: 'core-and-protocol-import-no-engine-or-lib',
       severity: 'error',
-      comment: 'The domain core and the wire protocol depend on nothing but each other (core → protocol).',
+      comment:
+        'The domain core and the wire protocol depend on nothing but each other (core → protocol) and a few engine-free utilities (uuid for time-ordered ids).',
       from: { path: '^libs/(core|protocol)/' },
-      to: { path: ['^libs/', '^node_modules/'], pathNot: ['^libs/(core|protocol)/', '^node_modules/(@nestjs/common|reflect-metadata|@types)/'] },
+      to: { path: ['^libs/', '^node_modules/'], pathNot: ['^libs/(core|protocol)/', '^node_modules/(@nestjs/common|reflect-metadata|@types|uuid)/'] },
     },
     {
       name: 'sdk-imports-only-the-protocol',
@@ -70,8 +71,12 @@ module.exports = {
     },
   ],
   options: {
+    // node_modules may be a symlink (a git worktree sharing a checkout's): resolve through it, not to its real path,
+    // or no engine package would match '^node_modules/' and every engine rule would pass unseen
+    preserveSymlinks: true,
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['(^|/)dist/', '\\.d\\.ts$'] },
+    // our build output only: a package's dist/ is where @socket.io/redis-adapter, -emitter and uuid keep their code
+    exclude: { path: ['^dist/', '^(apps|libs|packages)/[^/]+/dist/', '\\.d\\.ts$'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -1,10 +1,10 @@
 /**
- * Connections held by one push node (DESIGN §8): opens CONNECTIONS socket.io clients against the one-process server
- * (which is a push node), in waves of WAVE, and prints connections per second while connecting, server CPU per
- * connection set up, memory per connection held, and the server's CPU while it only holds them (route heartbeats,
- * pings). Baseline in the same run: the idle server before any connection. The tokens are signed here for synthetic
- * users (registering thousands through argon2 would take minutes and is not what is measured); a token is all the push
- * channel checks.
+ * Connections held by one push node (see docs/architecture.md, 'Cost per message'): opens CONNECTIONS socket.io clients
+ * against the one-process server (which is a push node), in waves of WAVE, and prints connections per second while
+ * connecting, server CPU per connection set up, memory per connection held, and the server's CPU while it only holds
+ * them (route heartbeats, pings). Baseline in the same run: the idle server before any connection. The tokens are
+ * signed here for synthetic users (registering thousands through argon2 would take minutes and is not what is
+ * measured); a token is all the push channel checks.
  *
  *   npm run build && npm run bench:connections       # CONNECTIONS=5000 WAVE=250 HOLD_SECONDS=15 to change the load
  */

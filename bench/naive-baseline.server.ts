@@ -1,7 +1,8 @@
 /**
- * The naive baseline of DESIGN §8, run as its own process by the benches: socket.io with @socket.io/redis-adapter, a
- * client joins its user's room from `auth.userId`, and `POST /send {to, body}` emits to that room. No auth, storage
- * or acks (a client's `ack` is received and ignored). It answers `GET /health` so the benches can wait for it.
+ * The naive baseline (see docs/architecture.md, 'Cost per message'), run as its own process by the benches: socket.io
+ * with @socket.io/redis-adapter, a client joins its user's room from `auth.userId`, and `POST /send {to, body}` emits
+ * to that room. No auth, storage or acks (a client's `ack` is received and ignored). It answers `GET /health` so the
+ * benches can wait for it.
  *
  *   PORT=3979 REDIS_URL=redis://127.0.0.1:6379 node -r ts-node/register/transpile-only bench/naive-baseline.server.ts
  */

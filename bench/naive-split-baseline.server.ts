@@ -1,7 +1,7 @@
 /**
- * The naive baseline of the split benchmark (DESIGN §8): one socket.io process of several behind
- * @socket.io/redis-adapter. `POST /send {to, body, id}` emits the message to the room of user `to` (on whichever
- * process holds them) and answers 201; no auth, storage, ordering or acks beyond reading them off the socket.
+ * The naive baseline of the split benchmark (see docs/architecture.md, 'Cost per message'): one socket.io process of
+ * several behind @socket.io/redis-adapter. `POST /send {to, body, id}` emits the message to the room of user `to` (on
+ * whichever process holds them) and answers 201; no auth, storage, ordering or acks beyond reading them off the socket.
  *
  *   PORT=4001 REDIS_URL=redis://127.0.0.1:6379/9 CHANNEL=naive-1 node -r ts-node/register bench/naive-split-baseline.server.ts
  */

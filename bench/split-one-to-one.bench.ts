@@ -1,5 +1,6 @@
 /**
- * 1:1 on the split against the naive baseline, in ONE run and under the same load (DESIGN §8, issue 11):
+ * 1:1 on the split against the naive baseline, in ONE run and under the same load (issue 11; see
+ * docs/architecture.md, 'Cost per message'):
  *
  * - baseline: two socket.io processes behind @socket.io/redis-adapter (bench/naive-split-baseline.server.ts), HTTP
  *   send → emit to the recipient's room on the other process;

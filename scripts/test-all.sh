@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test (unit, contract suites on every adapter, e2e, then the browser tests in Chromium) against real engines,
 # and prints "N passed, N failed" over both runners. With arguments, only jest runs (with them).
-# Starts RocketMQ and Elasticsearch (fetched from Maven Central) and checks PostgreSQL and Redis first.
+# Starts RocketMQ and Elasticsearch (fetched from Maven Central) and checks PostgreSQL and Redis first; then builds and
+# checks the import rules (npm run lint:deps) before any test runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,12 @@ fi
 # the split e2e test runs the built apps as separate processes
 if ! npm run build; then
   echo "test-all: the build failed; no tests were run" >&2
+  exit 1
+fi
+
+# the import rules of docs/architecture.md ('Import rules'): a violation fails the run like a broken build
+if ! npm run lint:deps; then
+  echo "test-all: the import rules are broken; no tests were run" >&2
   exit 1
 fi
 

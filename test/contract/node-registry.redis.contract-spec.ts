@@ -1,6 +1,6 @@
-import { ClusterNodeDirectory, NodeReaper, RedisNodeRegistry } from '@app/cluster';
+import { ClusterNodeDirectory, NodeReaper } from '@app/cluster';
 import { DependencyUnavailableError, newTimeOrderedId, PresenceChange, PresenceEvents } from '@app/core';
-import { createRedisClient, RedisPresenceStore, redisKeys } from '@app/redis';
+import { createRedisClient, RedisNodeRegistry, RedisPresenceStore, redisKeys } from '@app/redis';
 import { claimRedisTestDatabase, EVENTUALLY_MS } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';

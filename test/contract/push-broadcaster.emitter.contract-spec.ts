@@ -1,6 +1,5 @@
 import { newTimeOrderedId } from '@app/core';
-import { createRedisClient } from '@app/redis';
-import { EmitterPushBroadcaster } from '@app/transport';
+import { createRedisClient, EmitterPushBroadcaster } from '@app/redis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import { pushBroadcasterContract } from './suites/push-broadcaster.contract';

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * docker-compose.yml, the Dockerfile and deploy/ checked without a container engine: the compose file must start
- * the whole split (DESIGN §10) with every app's environment passing its own config class, so a typo or a missing
- * variable shows up here and not as a crash loop on someone's machine.
+ * docker-compose.yml, the Dockerfile and deploy/ checked without a container engine: the compose file must start the
+ * whole split (see docs/architecture.md, 'Two deployments, one codebase') with every app's environment passing its own
+ * config class, so a typo or a missing variable shows up here and not as a crash loop on someone's machine.
  */
 
 const ROOT = join(__dirname, '..', '..');

@@ -5,10 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { befriend, SplitCluster, TestUser } from './split-cluster';
 
 /**
- * The delivery contract (DESIGN §4) while processes die mid-stream: senders stream messages, retrying a refused send
- * with the same clientMsgId as a client would, while the storage-worker, message-dispatch and a push node are
- * SIGKILLed and started again. Every message answered 201 must reach its recipient once, in the order it was
- * accepted, and be in history once.
+ * The delivery contract (see docs/architecture.md, 'The delivery contract') while processes die mid-stream: senders
+ * stream messages, retrying a refused send with the same clientMsgId as a client would, while the storage-worker,
+ * message-dispatch and a push node are SIGKILLed and started again. Every message answered 201 must reach its recipient
+ * once, in the order it was accepted, and be in history once.
  */
 describe('the delivery contract while processes die mid-stream', () => {
   const PAIRS = 4;

@@ -4,8 +4,9 @@ import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { befriend, chatBodies, collectMessages, SplitCluster } from './split-cluster';
 
 /**
- * The split end to end (DESIGN §8): gateway, two push nodes, message-dispatch and storage-worker as separate
- * processes on PostgreSQL, Redis, RocketMQ and Elasticsearch — including crashes mid-stream.
+ * The split end to end (see docs/architecture.md, 'Two deployments, one codebase'): gateway, two push nodes,
+ * message-dispatch and storage-worker as separate processes on PostgreSQL, Redis, RocketMQ and Elasticsearch —
+ * including crashes mid-stream.
  */
 const ADMIN = 'admin-token-for-the-split-e2e-0123456789';
 

@@ -1,26 +1,25 @@
 import { AccountsModule, TokenService } from '@app/accounts';
-import { ClusterNodeDirectory, RedisNodeRegistry } from '@app/cluster';
+import { ClusterNodeDirectory } from '@app/cluster';
 import { GatewayConfig } from '@app/config';
 import {
   DISPATCHER,
-  PUSH_BROADCASTER,
   HISTORY_STORE,
   HistoryStore,
   INBOX_STORE,
   InboxStore,
   NODE_DIRECTORY,
+  NODE_REGISTRY,
+  NodeRegistry,
 } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
 import { MessagingApiModule, RpcDispatcher } from '@app/messaging';
-import { PersistenceModule } from '@app/persistence';
+import { PersistenceModule, RelationalStoreHealth } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
-import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
+import { emitterPushBroadcasterProvider, RATE_LIMIT_STORAGE, RedisAdaptersModule } from '@app/redis';
 import { SocialModule } from '@app/social';
 import { WebStaticModule } from '@app/web-static';
-import { EmitterPushBroadcaster, WsForwarder } from '@app/transport';
+import { WsForwarder } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
 
 /** The gateway's view of the cluster: the hash ring for logins, dispatch over the TCP transport, /ws forwarding. */
 @Global()
@@ -35,21 +34,12 @@ class GatewayClusterModule implements OnApplicationBootstrap, OnApplicationShutd
   static forConfig(config: GatewayConfig): DynamicModule {
     const providers = [
       {
-        provide: RedisNodeRegistry,
-        inject: [REDIS_CLIENT],
-        useFactory: (redis: Redis) => new RedisNodeRegistry(redis),
-      },
-      {
         provide: NODE_DIRECTORY,
-        inject: [RedisNodeRegistry],
-        useFactory: (registry: RedisNodeRegistry) =>
+        inject: [NODE_REGISTRY],
+        useFactory: (registry: NodeRegistry) =>
           new ClusterNodeDirectory(registry, { virtualNodes: config.HASH_RING_VIRTUAL_NODES }),
       },
-      {
-        provide: PUSH_BROADCASTER,
-        inject: [REDIS_CLIENT],
-        useFactory: (redis: Redis) => new EmitterPushBroadcaster(redis),
-      },
+      emitterPushBroadcasterProvider,
       {
         provide: DISPATCHER,
         useFactory: () =>
@@ -98,7 +88,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ...appFoundation(config),
-        RateLimitModule.forRoot({ redisClientToken: REDIS_CLIENT }),
+        RateLimitModule.forRoot({ storageToken: RATE_LIMIT_STORAGE }),
         PersistenceModule.forRoot({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         RedisAdaptersModule.forRoot({
           url: config.REDIS_URL,
@@ -112,10 +102,7 @@ export class GatewayModule {
         MessagingApiModule,
         WebStaticModule.forRoot({ dir: config.WEB_DIR }),
         HealthModule.forChecks((ref) => [
-          {
-            name: 'postgres',
-            check: async () => void (await ref.get(DataSource, { strict: false }).query('SELECT 1')),
-          },
+          { name: 'postgres', check: () => ref.get(RelationalStoreHealth, { strict: false }).ping() },
           { name: 'redis', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
           { name: 'elasticsearch', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },
           { name: 'message-dispatch', check: () => ref.get<RpcDispatcher>(DISPATCHER, { strict: false }).ping() },

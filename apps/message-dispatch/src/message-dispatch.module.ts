@@ -9,15 +9,16 @@ import {
   InboxStore,
   MESSAGE_BUS,
   MessageBus,
+  NODE_REGISTRY,
+  NodeRegistry,
 } from '@app/core';
-import { NodeReaper, RedisNodeRegistry } from '@app/cluster';
+import { NodeReaper } from '@app/cluster';
 import { InternalDispatchApiModule } from '@app/messaging';
 import { appFoundation, HealthModule } from '@app/platform';
-import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
+import { RedisAdaptersModule } from '@app/redis';
 import { RocketMqBusModule } from '@app/rocketmq';
 import { NodeAddressCache, WsPushTransport } from '@app/transport';
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 
 /** Pushes go to nodes over the internal WebSocket; dead nodes' routes are reaped here. */
 @Global()
@@ -31,14 +32,9 @@ class ClusterWiringModule implements OnApplicationBootstrap, OnApplicationShutdo
   static forConfig(config: MessageDispatchConfig): DynamicModule {
     const providers = [
       {
-        provide: RedisNodeRegistry,
-        inject: [REDIS_CLIENT],
-        useFactory: (redis: Redis) => new RedisNodeRegistry(redis),
-      },
-      {
         provide: PUSH_TRANSPORT,
-        inject: [RedisNodeRegistry],
-        useFactory: (registry: RedisNodeRegistry) => {
+        inject: [NODE_REGISTRY],
+        useFactory: (registry: NodeRegistry) => {
           const addresses = new NodeAddressCache(() => registry.liveNodes());
           return new WsPushTransport(
             async (nodeId) => (await addresses.get(nodeId))?.internalUrl,
@@ -48,11 +44,11 @@ class ClusterWiringModule implements OnApplicationBootstrap, OnApplicationShutdo
       },
       {
         provide: NodeReaper,
-        inject: [RedisNodeRegistry, PRESENCE_STORE, PRESENCE_EVENTS],
-        useFactory: (r: RedisNodeRegistry, p: PresenceStore, e: PresenceEvents) => new NodeReaper(r, p, e),
+        inject: [NODE_REGISTRY, PRESENCE_STORE, PRESENCE_EVENTS],
+        useFactory: (r: NodeRegistry, p: PresenceStore, e: PresenceEvents) => new NodeReaper(r, p, e),
       },
     ];
-    return { module: ClusterWiringModule, providers, exports: [PUSH_TRANSPORT, RedisNodeRegistry] };
+    return { module: ClusterWiringModule, providers, exports: [PUSH_TRANSPORT] };
   }
 
   async onApplicationBootstrap(): Promise<void> {

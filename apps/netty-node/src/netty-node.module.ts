@@ -1,26 +1,17 @@
 import { TokensModule } from '@app/accounts';
-import { RedisNodeRegistry } from '@app/cluster';
 import { NettyNodeConfig } from '@app/config';
 import { INBOX_STORE, InboxStore, PRESENCE_STORE, PresenceStore } from '@app/core';
 import { appFoundation, HealthModule } from '@app/platform';
 import { NodeIdentity, PushModule } from '@app/push';
-import { REDIS_CLIENT, RedisAdaptersModule } from '@app/redis';
+import { RedisAdaptersModule } from '@app/redis';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { NodeLifecycle } from './node-lifecycle.service';
 
 @Global()
 @Module({})
 class NodeBindingsModule {
   static forConfig(config: NettyNodeConfig): DynamicModule {
-    const providers = [
-      { provide: NodeIdentity, useValue: new NodeIdentity(config.NODE_ID, config.PUBLIC_URL) },
-      {
-        provide: RedisNodeRegistry,
-        inject: [REDIS_CLIENT],
-        useFactory: (redis: Redis) => new RedisNodeRegistry(redis),
-      },
-    ];
+    const providers = [{ provide: NodeIdentity, useValue: new NodeIdentity(config.NODE_ID, config.PUBLIC_URL) }];
     return { module: NodeBindingsModule, providers, exports: providers.map((p) => p.provide) };
   }
 }

@@ -1,14 +1,14 @@
 import { NettyNodeConfig } from '@app/config';
-import { RedisNodeRegistry } from '@app/cluster';
+import { NODE_REGISTRY, NodeRegistry } from '@app/core';
 import { PushDeliveryService, PushGateway, SocketRegistry } from '@app/push';
 import { InternalPushServer } from '@app/transport';
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * A push node's membership of the cluster: opens the internal socket for dispatch, joins the registry (and so the
  * hash ring) once it serves, heartbeats, and drains on shutdown — leave the ring first, tell clients to reconnect,
- * exit when they are gone or the deadline passes (DESIGN §5).
+ * exit when they are gone or the deadline passes (see docs/architecture.md, 'The cluster').
  */
 @Injectable()
 export class NodeLifecycle implements BeforeApplicationShutdown {
@@ -18,7 +18,7 @@ export class NodeLifecycle implements BeforeApplicationShutdown {
 
   constructor(
     private readonly config: NettyNodeConfig,
-    private readonly registry: RedisNodeRegistry,
+    @Inject(NODE_REGISTRY) private readonly registry: NodeRegistry,
     private readonly delivery: PushDeliveryService,
     private readonly sockets: SocketRegistry,
     private readonly gateway: PushGateway,

@@ -12,14 +12,13 @@ import {
 } from '@app/core';
 import { EmbeddedAdaptersModule } from '@app/embedded';
 import { LocalDispatchModule, LocalMessageDispatcher, MessagingApiModule } from '@app/messaging';
-import { PersistenceModule } from '@app/persistence';
+import { PersistenceModule, RelationalStoreHealth } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { LocalPushBroadcaster, LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
 import { SocialModule } from '@app/social';
 import { WebStaticModule } from '@app/web-static';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 
 /** This process is its own (only) push node. */
 @Global()
@@ -70,10 +69,7 @@ export class StandaloneModule {
         PushModule,
         WebStaticModule.forRoot({ dir: config.WEB_DIR }),
         HealthModule.forChecks((ref) => [
-          {
-            name: 'relational-store',
-            check: async () => void (await ref.get(DataSource, { strict: false }).query('SELECT 1')),
-          },
+          { name: 'relational-store', check: () => ref.get(RelationalStoreHealth, { strict: false }).ping() },
           { name: 'inbox', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
           { name: 'history', check: () => ref.get<HistoryStore>(HISTORY_STORE, { strict: false }).ping() },
         ]),

@@ -1,8 +1,7 @@
-import { DependencyUnavailableError, NodeDirectory } from '@app/core';
+import { DependencyUnavailableError, NodeDirectory, NodeInfo, NodeRegistry } from '@app/core';
 import type { NodeAddress } from '@app/protocol';
 import { Logger } from '@nestjs/common';
 import { HashRing } from './hash-ring';
-import { NodeInfo, RedisNodeRegistry } from './node-registry.redis';
 
 export interface ClusterNodeDirectoryOptions {
   /** Virtual nodes per push node (GatewayConfig.HASH_RING_VIRTUAL_NODES). */
@@ -11,7 +10,10 @@ export interface ClusterNodeDirectoryOptions {
   refreshIntervalMs?: number;
 }
 
-/** Picks a user's push node on a consistent hash ring over the live nodes of the registry (DESIGN §5). */
+/**
+ * Picks a user's push node on a consistent hash ring over the live nodes of the registry
+ * (see docs/architecture.md, 'The cluster').
+ */
 export class ClusterNodeDirectory implements NodeDirectory {
   private readonly logger = new Logger(ClusterNodeDirectory.name);
   private readonly ring: HashRing;
@@ -26,7 +28,7 @@ export class ClusterNodeDirectory implements NodeDirectory {
   private epoch = 0;
 
   constructor(
-    private readonly registry: RedisNodeRegistry,
+    private readonly registry: NodeRegistry,
     options: ClusterNodeDirectoryOptions,
   ) {
     this.ring = new HashRing(options.virtualNodes);

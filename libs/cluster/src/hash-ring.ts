@@ -13,7 +13,10 @@ export function ringPoint(key: string): number {
 const MAX_NODES = 2 ** 21;
 const INDEX_SPAN = 2 ** 21;
 
-/** Consistent hash ring with virtual nodes (DESIGN §5): a user's node changes only when that node joins or leaves. */
+/**
+ * Consistent hash ring with virtual nodes (see docs/architecture.md, 'The cluster'): a user's node changes only when
+ * that node joins or leaves.
+ */
 export class HashRing {
   private points = new Uint32Array(0);
   private owners: string[] = [];

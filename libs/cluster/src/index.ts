@@ -1,4 +1,3 @@
 export * from './hash-ring';
-export * from './node-registry.redis';
 export * from './node-reaper';
 export * from './cluster-node-directory';

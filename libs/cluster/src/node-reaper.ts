@@ -1,17 +1,16 @@
-import { PresenceEvents, PresenceStore } from '@app/core';
+import { NodeRegistry, PresenceEvents, PresenceStore } from '@app/core';
 import { Logger } from '@nestjs/common';
-import { RedisNodeRegistry } from './node-registry.redis';
 
 /**
- * Removes a dead node's routes (DESIGN §5) so that pushes stop going to it. Safe to run in several processes at
- * once: each removal is one atomic script and a second one finds nothing left to remove.
+ * Removes a dead node's routes (see docs/architecture.md, 'The cluster') so that pushes stop going to it. Safe to run
+ * in several processes at once: each removal is one atomic script and a second one finds nothing left to remove.
  */
 export class NodeReaper {
   private readonly logger = new Logger(NodeReaper.name);
   private stopWatching?: () => Promise<void>;
 
   constructor(
-    private readonly registry: RedisNodeRegistry,
+    private readonly registry: NodeRegistry,
     private readonly presence: PresenceStore,
     /** When given, users left with no route are announced offline (their node died without saying goodbye). */
     private readonly presenceEvents?: PresenceEvents,

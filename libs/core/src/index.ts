@@ -10,6 +10,7 @@ export * from './ports/message-bus.port';
 export * from './ports/history.port';
 export * from './ports/push-transport.port';
 export * from './ports/node-directory.port';
+export * from './ports/node-registry.port';
 export * from './ports/dispatcher.port';
 export * from './ports/push-broadcaster.port';
 export * from './ports/invalidation-bus.port';

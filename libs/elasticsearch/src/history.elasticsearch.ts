@@ -52,7 +52,10 @@ const SETTINGS: estypes.IndicesIndexSettings = {
   auto_expand_replicas: '0-1',
 };
 
-/** History and search on Elasticsearch 8 (DESIGN §2): one document per message, `_id` = messageId. */
+/**
+ * History and search on Elasticsearch 8 (see docs/architecture.md, 'Ports and adapters'): one document per message,
+ * `_id` = messageId.
+ */
 export class ElasticsearchHistoryStore implements HistoryStore {
   private readonly indexName: string;
   private readonly refresh: 'wait_for' | boolean;

@@ -4,6 +4,7 @@ export * from './data-source-options';
 export * from './repositories/users.repository';
 export * from './repositories/social-graph.repository';
 export * from './persistence.module';
+export * from './relational-store-health';
 export * from './transaction-runner';
 export * from './repositories/groups.repository';
 export * from './repositories/read-receipts.repository';

@@ -1,10 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, RelationalStoreConfig } from './data-source-options';
+import { RelationalStoreHealth } from './relational-store-health';
 import { GroupsRepository } from './repositories/groups.repository';
 import { ReadReceiptsRepository } from './repositories/read-receipts.repository';
 import { SocialGraphRepository } from './repositories/social-graph.repository';
 import { UsersRepository } from './repositories/users.repository';
+
+const PROVIDERS = [
+  UsersRepository,
+  SocialGraphRepository,
+  GroupsRepository,
+  ReadReceiptsRepository,
+  RelationalStoreHealth,
+];
 
 @Module({})
 export class PersistenceModule {
@@ -13,8 +22,8 @@ export class PersistenceModule {
       module: PersistenceModule,
       global: true,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 })],
-      providers: [UsersRepository, SocialGraphRepository, GroupsRepository, ReadReceiptsRepository],
-      exports: [UsersRepository, SocialGraphRepository, GroupsRepository, ReadReceiptsRepository],
+      providers: PROVIDERS,
+      exports: PROVIDERS,
     };
   }
 }

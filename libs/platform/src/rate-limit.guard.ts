@@ -1,8 +1,6 @@
 import { SwitchboardConfig } from '@app/config';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { DynamicModule, ExecutionContext, Injectable, Module } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { ThrottlerGuard, ThrottlerModule, ThrottlerRequest } from '@nestjs/throttler';
+import { DynamicModule, ExecutionContext, Injectable, InjectionToken, Module } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule, ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
 
 const MINUTE = 60_000;
@@ -43,19 +41,22 @@ function usernameOf(req: Record<string, unknown>): string {
   return `username:${typeof body?.username === 'string' ? body.username.toLowerCase().slice(0, 64) : ''}`;
 }
 
-/** Rate limits counted in this process (one-process server), or in Redis so that every gateway shares them. */
+/** Rate limits counted in this process (one-process server), or in a shared store so that every gateway shares them. */
 @Module({})
 export class RateLimitModule {
-  /** `redisClientToken`: the injection token of an ioredis client; counters then live in Redis. */
-  static forRoot(options: { redisClientToken?: symbol } = {}): DynamicModule {
-    const inject: (symbol | typeof SwitchboardConfig)[] = [SwitchboardConfig];
-    if (options.redisClientToken) inject.push(options.redisClientToken);
+  /**
+   * `storageToken`: the injection token of a ThrottlerStorage every instance shares (RATE_LIMIT_STORAGE of
+   * @app/redis); counters then live there rather than in this process.
+   */
+  static forRoot(options: { storageToken?: InjectionToken } = {}): DynamicModule {
+    const inject: InjectionToken[] = [SwitchboardConfig];
+    if (options.storageToken) inject.push(options.storageToken);
     return {
       module: RateLimitModule,
       imports: [
         ThrottlerModule.forRootAsync({
           inject,
-          useFactory: (config: SwitchboardConfig, redis?: Redis) => ({
+          useFactory: (config: SwitchboardConfig, storage?: ThrottlerStorage) => ({
             throttlers: [
               { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_DEFAULT_PER_MINUTE },
               { name: 'send', ttl: MINUTE, limit: config.RATE_LIMIT_SEND_PER_MINUTE },
@@ -67,7 +68,7 @@ export class RateLimitModule {
                 getTracker: usernameOf,
               },
             ],
-            ...(redis && { storage: new ThrottlerStorageRedisService(redis) }),
+            ...(storage && { storage }),
           }),
         }),
       ],

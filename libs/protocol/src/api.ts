@@ -1,6 +1,6 @@
 import { PushMessage } from './messages';
 
-/** REST answer shapes of DESIGN §9, shared by the server's DTOs and the SDK. */
+/** REST answer shapes, shared by the server's DTOs and the SDK (see docs/architecture.md, 'The client's interface'). */
 export interface PublicUser {
   id: string;
   username: string;

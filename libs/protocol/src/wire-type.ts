@@ -1,6 +1,6 @@
 /**
- * Numeric wire types carried by every pushed message (DESIGN §6). This is the one place they are defined;
- * the README's wire-type table mirrors it.
+ * Numeric wire types carried by every pushed message (see docs/architecture.md, 'The client's interface'). This is the
+ * one place they are defined; the README's wire-type table mirrors it.
  */
 export enum WireType {
   FriendMessage = 101,

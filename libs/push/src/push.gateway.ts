@@ -36,8 +36,8 @@ const REPLAY_MAX = 5000;
 const DRAINING_MESSAGE = 'this node is shutting down: log in again to get a live node';
 
 /**
- * The client push channel (DESIGN §9): verify the token in the handshake, register the route, replay the inbox after
- * `lastSeq`, emit 201, then live messages; acks move the inbox watermark.
+ * The client push channel (see docs/architecture.md, 'The client's interface'): verify the token in the handshake,
+ * register the route, replay the inbox after `lastSeq`, emit 201, then live messages; acks move the inbox watermark.
  */
 @WebSocketGateway({
   path: '/socket.io',

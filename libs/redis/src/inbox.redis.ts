@@ -12,8 +12,9 @@ export interface RedisInboxOptions {
 type ReadReply = [number, number, string[], number[]];
 
 /**
- * Offline inbox on Redis (DESIGN §3–4): every operation is one script call, whatever the number of users, so a
- * 5,000-member group costs one round trip per step. See inbox.lua.ts for the encoding.
+ * Offline inbox on Redis (see docs/architecture.md, 'The delivery contract'): every operation is one script call,
+ * whatever the number of users, so a 5,000-member group costs one round trip per step. See inbox.lua.ts for the
+ * encoding.
  */
 export class RedisInboxStore implements InboxStore {
   private readonly clock: Clock;

@@ -9,3 +9,6 @@ export * from './invalidation-bus.redis';
 export * from './session-registry.redis';
 export * from './presence-events.redis';
 export * from './last-seen.redis';
+export * from './node-registry.redis';
+export * from './push-broadcaster.redis';
+export * from './socket-io-adapter.redis';

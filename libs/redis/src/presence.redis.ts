@@ -81,7 +81,10 @@ export interface RedisPresenceOptions {
   clock?: Clock;
 }
 
-/** Routes on Redis (DESIGN §5): `online:users:{uid}` and the node's members set change together, in Lua. */
+/**
+ * Routes on Redis (see docs/architecture.md, 'The cluster'): `online:users:{uid}` and the node's members set change
+ * together, in Lua.
+ */
 export class RedisPresenceStore implements PresenceStore {
   private readonly clock: Clock;
   private readonly connectLua: LuaCommand;

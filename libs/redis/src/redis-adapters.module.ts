@@ -2,26 +2,34 @@ import {
   INBOX_STORE,
   INVALIDATION_BUS,
   LAST_SEEN_STORE,
+  NODE_REGISTRY,
   PRESENCE_EVENTS,
   PRESENCE_STORE,
   SEND_DEDUP_STORE,
   SESSION_REGISTRY,
   TOKEN_REVOCATION_STORE,
 } from '@app/core';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisInboxStore } from './inbox.redis';
 import { RedisInvalidationBus } from './invalidation-bus.redis';
 import { RedisPresenceStore } from './presence.redis';
-import { createRedisClient } from './redis-connection';
+import { createRedisClient, REDIS_CLIENT } from './redis-connection';
 import { RedisSendDedupStore } from './send-dedup.redis';
 import { RedisTokenRevocationStore } from './token-revocation.redis';
 import { RedisSessionRegistry } from './session-registry.redis';
 import { RedisPresenceEvents } from './presence-events.redis';
 import { RedisLastSeenStore } from './last-seen.redis';
+import { RedisNodeRegistry } from './node-registry.redis';
 
-export const REDIS_CLIENT = Symbol('RedisClient');
 const BOOT_TIMEOUT_MS = 5000;
+
+/**
+ * Rate-limit counters in Redis (a @nestjs/throttler ThrottlerStorage), so that every gateway counts against the same
+ * limits: `RateLimitModule.forRoot({ storageToken: RATE_LIMIT_STORAGE })`.
+ */
+export const RATE_LIMIT_STORAGE = Symbol('RateLimitStorage');
 
 /** Fails the boot with a message that names Redis and its address when it does not answer. */
 async function connectOrFail(url: string, name: string): Promise<Redis> {
@@ -39,7 +47,10 @@ async function connectOrFail(url: string, name: string): Promise<Redis> {
   return redis;
 }
 
-/** Binds presence, inbox + sequences, send dedup, token revocations, sessions and cache invalidations to Redis. */
+/**
+ * Binds presence, inbox + sequences, send dedup, token revocations, sessions, cache invalidations, the push-node
+ * registry and rate-limit counters to Redis.
+ */
 @Module({})
 export class RedisAdaptersModule implements OnApplicationShutdown {
   constructor(
@@ -67,6 +78,12 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
       { provide: PRESENCE_EVENTS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisPresenceEvents(r) },
       { provide: LAST_SEEN_STORE, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisLastSeenStore(r) },
       { provide: INVALIDATION_BUS, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisInvalidationBus(r) },
+      { provide: NODE_REGISTRY, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisNodeRegistry(r) },
+      {
+        provide: RATE_LIMIT_STORAGE,
+        inject: [REDIS_CLIENT],
+        useFactory: (r: Redis) => new ThrottlerStorageRedisService(r),
+      },
     ];
     return { module: RedisAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }

@@ -1,5 +1,8 @@
 import Redis from 'ioredis';
 
+/** The injection token of the client RedisAdaptersModule connects; the providers libs/redis exports use it. */
+export const REDIS_CLIENT = Symbol('RedisClient');
+
 /**
  * One ioredis client. Few retries per request so that a dead Redis fails calls fast instead of hanging them; the
  * offline queue stays on so calls made while (re)connecting are sent once the link is up. Auto-pipelining sends the

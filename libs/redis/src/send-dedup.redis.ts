@@ -56,7 +56,7 @@ if v and string.sub(v, 1, 1) ~= 'd' then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
 
-/** Send deduplication (DESIGN §3): one key per (sender, clientMsgId). */
+/** Send deduplication (see docs/architecture.md, 'The delivery contract'): one key per (sender, clientMsgId). */
 export class RedisSendDedupStore implements SendDedupStore {
   private readonly claimLua: LuaCommand;
   private readonly recordLua: LuaCommand;

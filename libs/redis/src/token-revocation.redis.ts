@@ -2,7 +2,10 @@ import { Clock, systemClock, TokenRevocationStore } from '@app/core';
 import type Redis from 'ioredis';
 import { redisKeys } from './redis-keys';
 
-/** Revoked JWT ids (DESIGN §7): each key expires when its token would have, so the set never outgrows live tokens. */
+/**
+ * Revoked JWT ids (see docs/architecture.md, 'Tokens and sessions'): each key expires when its token would have, so the
+ * set never outgrows live tokens.
+ */
 export class RedisTokenRevocationStore implements TokenRevocationStore {
   constructor(
     private readonly redis: Redis,

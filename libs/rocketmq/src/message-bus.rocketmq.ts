@@ -46,8 +46,9 @@ const BACKOFF_MIN_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
 
 /**
- * The cluster bus (DESIGN §3): RocketMQ 5 through its gRPC proxy. `publish` resolves only on the broker's receipt;
- * each consumer group is a SimpleConsumer whose messages are acked only after the handler has stored them.
+ * The cluster bus (see docs/architecture.md, 'The path of one message'): RocketMQ 5 through its gRPC proxy. `publish`
+ * resolves only on the broker's receipt; each consumer group is a SimpleConsumer whose messages are acked only after
+ * the handler has stored them.
  */
 export class RocketMqMessageBus implements MessageBus {
   private readonly logger = new Logger(RocketMqMessageBus.name);

@@ -4,4 +4,3 @@ export * from './ws-push.transport';
 export * from './internal-push.server';
 export * from './ws-forwarder';
 export * from './node-address-cache';
-export * from './emitter-push.broadcaster';

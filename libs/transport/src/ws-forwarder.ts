@@ -13,8 +13,9 @@ export interface WsForwarderOptions {
 }
 
 /**
- * The gateway's `/ws` entry (DESIGN §5): a client that only knows the gateway connects to `/ws?token=…` and the
- * request (WebSocket upgrade, or socket.io polling) is forwarded to the push node its token names, as `/socket.io`.
+ * The gateway's `/ws` entry (see docs/architecture.md, 'The cluster'): a client that only knows the gateway connects to
+ * `/ws?token=…` and the request (WebSocket upgrade, or socket.io polling) is forwarded to the push node its token
+ * names, as `/socket.io`.
  */
 export class WsForwarder {
   private readonly logger = new Logger(WsForwarder.name);

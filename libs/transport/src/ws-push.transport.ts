@@ -9,8 +9,8 @@ export type NodeAddressResolver = (nodeId: string) => Promise<string | undefined
 const CONNECT_TIMEOUT_MS = 2000;
 
 /**
- * dispatch → push node over one long-lived, authenticated WebSocket per node (DESIGN §5). A node that cannot be
- * reached makes `deliver` reject: the push router logs it and the inbox serves the message.
+ * dispatch → push node over one long-lived, authenticated WebSocket per node (see docs/architecture.md, 'The cluster').
+ * A node that cannot be reached makes `deliver` reject: the push router logs it and the inbox serves the message.
  */
 export class WsPushTransport implements PushTransport {
   private readonly logger = new Logger(WsPushTransport.name);

@@ -17,7 +17,7 @@ const SOON_MS = 1500;
 const soon = () => Date.now() + SOON_MS;
 const past = (deadline: number) => sleep(Math.max(0, deadline - Date.now()) + 100);
 
-/** Every InboxStore adapter must pass this suite (DESIGN §2–4). */
+/** Every InboxStore adapter must pass this suite (see docs/architecture.md, 'The delivery contract'). */
 export function inboxStoreContract(harness: InboxStoreHarness): void {
   let store: InboxStore;
   const user = () => `u-${newTimeOrderedId()}`;

@@ -27,10 +27,11 @@ export interface InboxRead {
 }
 
 /**
- * The offline inbox and its sequence numbers (DESIGN §3–4). A user's seq is allocated here and each allocated seq
- * ends as exactly one of: an entry written by the offline consumer, or a burnt placeholder. Until then it is pending.
- * A pending seq whose publish was never confirmed becomes burnt once its deadline passes (dispatch died or the
- * broker refused it); a confirmed one stays pending until the consumer writes it, however long that takes.
+ * The offline inbox and its sequence numbers (see docs/architecture.md, 'The delivery contract'). A user's seq is
+ * allocated here and each allocated seq ends as exactly one of: an entry written by the offline consumer, or a burnt
+ * placeholder. Until then it is pending. A pending seq whose publish was never confirmed becomes burnt once its
+ * deadline passes (dispatch died or the broker refused it); a confirmed one stays pending until the consumer writes it,
+ * however long that takes.
  */
 export interface InboxStore {
   /** Next seq of each user (one per occurrence, in order), marked pending until `inflightDeadline` (epoch ms). */

@@ -29,8 +29,9 @@ export interface BusSubscription {
 }
 
 /**
- * The message bus (DESIGN §3). `publish` resolves only once the message is durable (broker receipt, or embedded:
- * every handler has stored it). Delivery to handlers is at least once: handlers must be idempotent.
+ * The message bus (see docs/architecture.md, 'The path of one message'). `publish` resolves only once the message is
+ * durable (broker receipt, or embedded: every handler has stored it). Delivery to handlers is at least once: handlers
+ * must be idempotent.
  */
 export interface MessageBus {
   publish(envelope: MessageEnvelope): Promise<void>;

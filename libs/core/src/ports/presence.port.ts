@@ -6,8 +6,8 @@ export interface Route {
 }
 
 /**
- * Presence and routes: which push node holds which user's connections (DESIGN §5). Every entry expires unless
- * refreshed, so a node that dies without cleaning up stops receiving pushes after one TTL.
+ * Presence and routes: which push node holds which user's connections (see docs/architecture.md, 'The cluster'). Every
+ * entry expires unless refreshed, so a node that dies without cleaning up stops receiving pushes after one TTL.
  */
 export interface PresenceStore {
   connect(route: Route, ttlMs: number): Promise<void>;

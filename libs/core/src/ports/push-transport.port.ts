@@ -10,7 +10,10 @@ export interface PushBatch {
   recipients: SeqAllocation[];
 }
 
-/** Dispatch → push node: one batch per node (DESIGN §5). Best effort: the inbox is what guarantees delivery. */
+/**
+ * Dispatch → push node: one batch per node (see docs/architecture.md, 'The cluster'). Best effort: the inbox is what
+ * guarantees delivery.
+ */
 export interface PushTransport {
   deliver(nodeId: string, batch: PushBatch): Promise<void>;
 }

@@ -41,8 +41,9 @@ function answerOf({ message, allocations }: NotedAttempt): DispatchResult {
 }
 
 /**
- * Accepts a message (DESIGN §3): dedup on clientMsgId, a time-ordered id, one seq per recipient, publish and wait for
- * the broker, then push. A seq whose publish failed is burnt so clients never wait on it.
+ * Accepts a message (see docs/architecture.md, 'The path of one message'): dedup on clientMsgId, a time-ordered id, one
+ * seq per recipient, publish and wait for the broker, then push. A seq whose publish failed is burnt so clients never
+ * wait on it.
  *
  * Exactly once across a crash: a send notes its attempt (message and seqs) before publishing. If this process
  * dies after the broker took the message but before the answer was stored, the client's retry finds the claim run

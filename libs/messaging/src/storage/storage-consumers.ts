@@ -19,9 +19,10 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 const STORED: BatchOutcome = { failed: [] };
 
 /**
- * The two consumer groups' work (DESIGN §3 step 7), a batch at a time: offline writes every recipient's inbox entry
- * in one Redis script (watermark-checked, all or nothing), history indexes the chat messages in one Elasticsearch
- * `_bulk` (id = messageId) and reports the entries it could not store. Both are idempotent: redelivery is harmless.
+ * The two consumer groups' work (see docs/architecture.md, 'The path of one message'), a batch at a time: offline
+ * writes every recipient's inbox entry in one Redis script (watermark-checked, all or nothing), history indexes the
+ * chat messages in one Elasticsearch `_bulk` (id = messageId) and reports the entries it could not store. Both are
+ * idempotent: redelivery is harmless.
  */
 @Injectable()
 export class StorageConsumers {

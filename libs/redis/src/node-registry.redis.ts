@@ -1,25 +1,8 @@
-import { Clock, systemClock } from '@app/core';
-import { defineLuaCommand, LuaCommand, redisKeys } from '@app/redis';
+import { Clock, DeathListener, LeaveListener, NodeInfo, NodeRegistration, NodeRegistry, systemClock } from '@app/core';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-
-export interface NodeRegistration {
-  id: string;
-  publicUrl: string;
-  /** The node's socket.io address as other services reach it (the gateway's /ws forwards there). */
-  peerUrl: string;
-  internalUrl: string;
-}
-
-export interface NodeInfo extends NodeRegistration {
-  /** Epoch ms of the node's register() call. */
-  startedAt: number;
-}
-
-/** Told about each dead node; must be idempotent (several reports, several processes). Rejecting retries later. */
-export type DeathListener = (nodeId: string) => void | Promise<void>;
-/** A node that deregistered (graceful drain); called once per watcher, never retried. */
-export type LeaveListener = (nodeId: string) => void;
+import { defineLuaCommand, LuaCommand } from './redis-connection';
+import { redisKeys } from './redis-keys';
 
 export interface RedisNodeRegistryOptions {
   /** How often watch() looks for members of `im:nodes` whose key is gone, in case a notification was missed. */
@@ -44,11 +27,12 @@ const EXPIRED_PATTERN = '__keyevent@*__:expired';
 const NODE_PREFIX = redisKeys.node('');
 
 /**
- * Push-node registry on Redis (DESIGN §5): `im:node:{id}` expires unless heartbeated and `im:nodes` lists every node.
- * Deaths are seen through expiry notifications and confirmed by a periodic sweep; the member leaves `im:nodes` only
- * after the death listeners succeeded, so a process that crashes mid-cleanup leaves the work to the next sweep.
+ * Push-node registry on Redis (see docs/architecture.md, 'The cluster'): `im:node:{id}` expires unless heartbeated and
+ * `im:nodes` lists every node. Deaths are seen through expiry notifications and confirmed by a periodic sweep; the
+ * member leaves `im:nodes` only after the death listeners succeeded, so a process that crashes mid-cleanup leaves the
+ * work to the next sweep.
  */
-export class RedisNodeRegistry {
+export class RedisNodeRegistry implements NodeRegistry {
   private readonly logger = new Logger(RedisNodeRegistry.name);
   private readonly sweepIntervalMs: number;
   private readonly clock: Clock;

@@ -1,7 +1,9 @@
-import { PushBroadcaster, pushRooms } from '@app/core';
+import { PUSH_BROADCASTER, PushBroadcaster, pushRooms } from '@app/core';
 import { NoticeEvent, PresenceEvent, PUSH_EVENTS, PushErrorCode, TypingEvent, WireType } from '@app/protocol';
+import { FactoryProvider } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
+import { REDIS_CLIENT } from './redis-connection';
 
 /**
  * The gateway's way to reach push sockets it does not hold: @socket.io/redis-emitter publishes to the channel the
@@ -41,3 +43,13 @@ export class EmitterPushBroadcaster implements PushBroadcaster {
     this.emitter.to(userIds.map(pushRooms.user)).emit(PUSH_EVENTS.presence, event);
   }
 }
+
+/**
+ * Binds PUSH_BROADCASTER to an EmitterPushBroadcaster on RedisAdaptersModule's client, for a process that holds no
+ * push sockets (the gateway). Not part of RedisAdaptersModule: a push node broadcasts through its own socket.io server.
+ */
+export const emitterPushBroadcasterProvider: FactoryProvider<PushBroadcaster> = {
+  provide: PUSH_BROADCASTER,
+  inject: [REDIS_CLIENT],
+  useFactory: (redis: Redis) => new EmitterPushBroadcaster(redis),
+};
