@@ -280,8 +280,6 @@ mappedFileSizeCommitLog=104857600
 # refuse writes only above 98 % disk use (default 90 %), clean old files above 97 %
 diskSpaceWarningLevelRatio=98
 diskSpaceCleanForciblyRatio=97
-# no delayed or timer messages are used: the timer wheel's threads would poll all the time for nothing (idle CPU)
-timerWheelEnable=false
 EOF
   cat >"$RMQ_CONF/rmq-proxy.json" <<EOF
 {
