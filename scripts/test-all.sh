@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test (unit, contract suites on every adapter, e2e, then the browser tests in Chromium) against real engines,
 # and prints "N passed, N failed" over both runners. With arguments, only jest runs (with them).
-# Starts RocketMQ and Elasticsearch (fetched from Maven Central) and checks PostgreSQL and Redis first; then builds and
+# Installs Debian's Chromium if missing, starts RocketMQ and Elasticsearch (fetched from Maven Central) and checks
+# PostgreSQL and Redis first; then builds and
 # checks the import rules (npm run lint:deps) before any test runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+# the browser tests drive Debian's Chromium (no browser downloads are reachable); fonts so CJK and emoji render
+if [ $# -eq 0 ] && { [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1; }; then
+  echo "test-all: installing Chromium and fonts from Debian's packages (apt-get)"
+  if ! { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; }; then
+    echo "test-all: could not install Chromium (apt-get needs root); no tests were run" >&2
+    exit 1
+  fi
+fi
 
 if ! bash scripts/infra/up.sh; then
   echo "test-all: the engines did not start (see above); no tests were run" >&2
