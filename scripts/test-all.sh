@@ -2,8 +2,7 @@
 # Runs every test (unit, contract suites on every adapter, e2e, then the browser tests in Chromium) against real engines,
 # and prints "N passed, N failed" over both runners. With arguments, only jest runs (with them).
 # Installs Debian's Chromium if missing, starts RocketMQ and Elasticsearch (fetched from Maven Central) and checks
-# PostgreSQL and Redis first; then builds and
-# checks the import rules (npm run lint:deps) before any test runs.
+# PostgreSQL and Redis first; then builds and checks the import rules (npm run lint:deps) before any test runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
