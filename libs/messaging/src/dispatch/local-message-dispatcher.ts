@@ -6,17 +6,14 @@ import {
   DispatchCommand,
   Dispatcher,
   DispatchResult,
-  newTimeOrderedId,
   SEND_JOURNAL,
   SendJournal,
 } from '@app/core';
 import { metrics } from '@app/platform';
-import type { OutboundMessage } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { toHistoryRecord } from '../storage/storage-consumers';
+import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
-
-const HOUR = 3600_000;
 
 /**
  * Dispatch in one process (the quick start): the dedup answer, the seqs, the inbox entries and the history row commit
@@ -36,17 +33,7 @@ export class LocalMessageDispatcher implements Dispatcher {
   ) {}
 
   async dispatch(command: DispatchCommand): Promise<DispatchResult> {
-    const message: OutboundMessage = {
-      type: command.type,
-      messageId: newTimeOrderedId(),
-      senderId: command.senderId,
-      createdAt: new Date(this.clock.now()).toISOString(),
-      ...(command.conversationId && { conversationId: command.conversationId }),
-      ...(command.receiverId && { receiverId: command.receiverId }),
-      ...(command.groupId && { groupId: command.groupId }),
-      ...(command.body !== undefined && { body: command.body }),
-      ...(command.data && { data: command.data }),
-    };
+    const message = outboundMessageOf(command, this.clock.now());
     const stopTimer = metrics.dispatchSeconds.startTimer();
     let outcome;
     try {
@@ -72,10 +59,6 @@ export class LocalMessageDispatcher implements Dispatcher {
     if (outcome.status === 'duplicate') return outcome.result;
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, outcome.allocations);
-    return {
-      messageId: message.messageId,
-      createdAt: message.createdAt,
-      seqs: Object.fromEntries(outcome.allocations.map((a) => [a.userId, a.seq])),
-    };
+    return answerOf(message, outcome.allocations);
   }
 }

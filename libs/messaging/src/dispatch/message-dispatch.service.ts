@@ -12,7 +12,6 @@ import {
   InboxStore,
   MESSAGE_BUS,
   MessageBus,
-  newTimeOrderedId,
   SEND_DEDUP_STORE,
   SendDedupStore,
   SeqAllocation,
@@ -21,23 +20,13 @@ import { metrics } from '@app/platform';
 import type { OutboundMessage } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
-
-const HOUR = 3600_000;
 
 /** What a send notes before publishing, so that a retry which outlives its claim can settle it (see `resume`). */
 interface NotedAttempt {
   message: OutboundMessage;
   allocations: SeqAllocation[];
-}
-
-/** The answer to a send: the same for its first try and for a retry that settles it. */
-function answerOf({ message, allocations }: NotedAttempt): DispatchResult {
-  return {
-    messageId: message.messageId,
-    createdAt: message.createdAt,
-    seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
-  };
 }
 
 /**
@@ -100,7 +89,7 @@ export class MessageDispatchService implements Dispatcher {
     this.logger.warn({ messageId }, 'interrupted send was published; answering it');
     // it may never have been pushed: the clients drop a seq they already hold
     void this.pushRouter.push(attempt.message, attempt.allocations);
-    return answerOf(attempt);
+    return answerOf(attempt.message, attempt.allocations);
   }
 
   private async accept(
@@ -108,17 +97,7 @@ export class MessageDispatchService implements Dispatcher {
     noteAttempt?: (attempt: NotedAttempt) => Promise<void>,
   ): Promise<DispatchResult> {
     const now = this.clock.now();
-    const message: OutboundMessage = {
-      type: command.type,
-      messageId: newTimeOrderedId(),
-      senderId: command.senderId,
-      createdAt: new Date(now).toISOString(),
-      ...(command.conversationId && { conversationId: command.conversationId }),
-      ...(command.receiverId && { receiverId: command.receiverId }),
-      ...(command.groupId && { groupId: command.groupId }),
-      ...(command.body !== undefined && { body: command.body }),
-      ...(command.data && { data: command.data }),
-    };
+    const message = outboundMessageOf(command, now);
     const timeout = this.config.PUBLISH_TIMEOUT_MS;
     // Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout.
     const allocations = await this.inbox.allocate(command.recipientIds, now + 2 * timeout + 1000);
@@ -143,7 +122,7 @@ export class MessageDispatchService implements Dispatcher {
     await this.confirm(allocations, now + 2 * timeout);
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
-    return answerOf({ message, allocations });
+    return answerOf(message, allocations);
   }
 
   /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */
