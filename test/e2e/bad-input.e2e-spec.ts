@@ -396,6 +396,12 @@ describe('bad input on the one-process server', () => {
     expectProblem(await me(expired), 401, { code: 'UNAUTHENTICATED', mentions: [/expired/] });
     const { node: _node, ...noNode } = claimsOf(alice);
     expectProblem(await me(jwt.sign(noNode, jwtSecret(), { expiresIn: 60 })), 401, { code: 'UNAUTHENTICATED' });
+    // well signed, but for nobody: refused at the edge, not by a foreign key deep in storage (found by the fuzz suite)
+    const nobody = jwt.sign({ ...claimsOf(alice), sub: randomUUID() }, jwtSecret(), { expiresIn: 60 });
+    expectProblem(await me(nobody), 401, { code: 'UNAUTHENTICATED', mentions: [/does not exist/] });
+    expectProblem(await call('POST', '/groups', { json: { name: 'ghost town' }, token: nobody }), 401, {
+      code: 'UNAUTHENTICATED',
+    });
     expectProblem(await me(null), 401, { code: 'UNAUTHENTICATED', mentions: [/Authorization/] });
     expectProblem(await me(null, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }), 401, {
       code: 'UNAUTHENTICATED',

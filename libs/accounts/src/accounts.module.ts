@@ -7,6 +7,7 @@ import { RateLimitGuard } from '@app/platform';
 import { AuthController, UsersController } from './accounts.controller';
 import { AuthGuard } from './auth.guard';
 import { HashQueue } from './hash-queue';
+import { KnownUsers } from './known-users';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 import { LoginUseCase } from './use-cases/login.use-case';
@@ -41,6 +42,7 @@ export class TokensModule {}
   providers: [
     PasswordHasher,
     HashQueue,
+    KnownUsers,
     RegisterUseCase,
     LoginUseCase,
     LogoutUseCase,

@@ -4,6 +4,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from 
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthenticatedUser } from './authenticated-user';
+import { KnownUsers } from './known-users';
 import { TokenService } from './token.service';
 
 /** Global guard: every route needs a valid bearer token unless marked @Public(). */
@@ -12,6 +13,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly tokens: TokenService,
     private readonly reflector: Reflector,
+    private readonly knownUsers: KnownUsers,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -23,7 +25,9 @@ export class AuthGuard implements CanActivate {
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new DomainError(ErrorCode.Unauthenticated, 'missing bearer token in the Authorization header');
     }
-    req.user = await this.tokens.verify(token);
+    const user = await this.tokens.verify(token);
+    await this.knownUsers.assertExists(user.userId);
+    req.user = user;
     return true;
   }
 }
