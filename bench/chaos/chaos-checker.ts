@@ -20,7 +20,7 @@ export interface ChaosCounts {
   duplicatedInHistory: number;
   /** Sends never answered although retried until the end (an outage the client could not get through). */
   unanswered: number;
-  /** Informational, known gap: history entries of a voided or burnt try (another messageId, or never answered). */
+  /** History entries of a voided or burnt try (another messageId, or never answered): dispatch's tombstones drop them. */
   voidedInHistory: number;
   /** Informational: messages shown whose send was never answered. */
   shownUnanswered: number;
@@ -36,6 +36,7 @@ export const MUST_BE_ZERO = [
   'missingFromHistory',
   'duplicatedInHistory',
   'unanswered',
+  'voidedInHistory',
 ] as const satisfies readonly (keyof ChaosCounts)[];
 
 function readJsonl<T>(path: string): T[] {

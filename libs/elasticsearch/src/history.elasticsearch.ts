@@ -23,6 +23,15 @@ interface HistoryDocument extends HistoryRecord {
 }
 
 /**
+ * What stands in for a discarded message under its id: no conversation, participants or group, so no query matches
+ * it, and a late `create` of the message meets it and is refused (409, counted as stored).
+ */
+interface DiscardedDocument {
+  messageId: string;
+  discarded: true;
+}
+
+/**
  * Only core analysis is used: the minimal distribution has no analysis-common, hence no asciifolding or custom
  * analyzers. The standard analyzer already splits on Unicode word boundaries and lowercases ('café', 'MIDI' match).
  * Accent-insensitive matching ('cafe' ↔ 'café', like the SQLite adapter's FTS5) comes from `bodyFolded`: the
@@ -106,6 +115,23 @@ export class ElasticsearchHistoryStore implements HistoryStore {
     }
   }
 
+  async discard(messageIds: string[]): Promise<void> {
+    const unique = [...new Set(messageIds)];
+    if (!unique.length) return;
+    // `index` (overwrite), not `create`: the tombstone replaces the message if it was stored first
+    const operations = unique.flatMap((messageId) => [
+      { index: { _index: this.indexName, _id: messageId } },
+      { messageId, discarded: true } satisfies DiscardedDocument,
+    ]);
+    const response = await this.client.bulk({ operations, refresh: this.refresh });
+    if (!response.errors) return;
+    const failed = response.items.map((item) => item.index).filter((item) => item?.error);
+    throw new PartialWriteError(
+      failed.map((item) => item!._id!),
+      `history discard failed for ${failed.length} of ${unique.length} messages: ${failed[0]?.error?.reason}`,
+    );
+  }
+
   async page(query: HistoryPageQuery): Promise<HistoryRecord[]> {
     if (query.limit <= 0) return [];
     // search_after rather than a range filter: range queries on keyword fields are refused on clusters that set
@@ -119,15 +145,17 @@ export class ElasticsearchHistoryStore implements HistoryStore {
   }
 
   async find(messageId: string): Promise<HistoryRecord | undefined> {
-    const response = await this.client.get<HistoryDocument>(
+    const response = await this.client.get<HistoryDocument | DiscardedDocument>(
       { index: this.indexName, id: messageId, _source_excludes: ['bodyFolded'] },
       { ignore: [404] },
     );
-    return response.found && response._source ? toRecord(response._source) : undefined;
+    const doc = response.found ? response._source : undefined;
+    return doc && !('discarded' in doc) ? toRecord(doc) : undefined;
   }
 
   /** A partial update: `recalled` set, body and its folded copy emptied, so the text is neither served nor searchable. */
   async markRecalled(messageId: string): Promise<boolean> {
+    if (!(await this.find(messageId))) return false; // unknown, or a discarded message's tombstone
     try {
       await this.client.update<HistoryDocument, Partial<HistoryDocument>>({
         index: this.indexName,

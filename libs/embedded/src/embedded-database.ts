@@ -34,6 +34,11 @@ const SCHEMA_STEPS: string[] = [
   // 4: a send's noted attempt, kept past its claim so that a retry can settle it (see SendDedupStore)
   `ALTER TABLE send_dedup ADD COLUMN attempt TEXT;
    ALTER TABLE send_dedup ADD COLUMN claimed_until INTEGER;`,
+  // 5: messages whose send was voided: never in history, even when their write arrives after the discard
+  `CREATE TABLE history_discarded (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
+   CREATE TRIGGER history_ad AFTER DELETE ON history BEGIN
+     INSERT INTO history_fts(history_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+   END;`,
 ];
 
 /**

@@ -27,8 +27,13 @@ export class SqliteHistoryStore implements HistoryStore {
     this.st = {
       insert: db.prepare(
         `INSERT OR IGNORE INTO history (message_id, conversation_id, type, sender_id, receiver_id, group_id, participants, body, created_at)
-         VALUES (@messageId, @conversationId, @type, @senderId, @receiverId, @groupId, @participants, @body, @createdAt)`,
+         SELECT @messageId, @conversationId, @type, @senderId, @receiverId, @groupId, @participants, @body, @createdAt
+         WHERE NOT EXISTS (SELECT 1 FROM history_discarded WHERE message_id = @messageId)`,
       ),
+      discard: db.prepare('INSERT OR IGNORE INTO history_discarded (message_id) VALUES (?)'),
+      // history_ad takes the text out of the FTS index
+      forget: db.prepare('DELETE FROM history WHERE message_id = ?'),
+      forgetParticipant: db.prepare('DELETE FROM history_participant WHERE user_id = ? AND message_id = ?'),
       insertParticipant: db.prepare('INSERT OR IGNORE INTO history_participant (message_id, user_id) VALUES (?, ?)'),
       find: db.prepare('SELECT * FROM history WHERE message_id = ?'),
       // the body update fires history_au, which takes the old text out of the FTS index
@@ -67,6 +72,19 @@ export class SqliteHistoryStore implements HistoryStore {
       }).changes;
       if (inserted) r.participants.forEach((p) => this.st.insertParticipant.run(r.messageId, p));
     }
+  }
+
+  async discard(messageIds: string[]): Promise<void> {
+    if (!messageIds.length) return;
+    await this.database.writes.submit(() => {
+      for (const id of messageIds) {
+        this.st.discard.run(id);
+        const row = this.st.find.get(id) as HistoryRow | undefined;
+        if (!row) continue;
+        for (const userId of JSON.parse(row.participants) as string[]) this.st.forgetParticipant.run(userId, id);
+        this.st.forget.run(id);
+      }
+    });
   }
 
   async page(query: HistoryPageQuery): Promise<HistoryRecord[]> {

@@ -156,4 +156,27 @@ export function historyStoreContract(harness: HistoryStoreHarness): void {
     expect(await store.page({ conversationId: r.conversationId, limit: 10 })).toHaveLength(1);
     expect(await store.markRecalled(newTimeOrderedId())).toBe(false);
   });
+
+  it('forgets a discarded message everywhere, whether it was indexed before or after the discard', async () => {
+    const [a, b, g] = [uid('a'), uid('b'), uid('g')];
+    const word = `voided${Date.now()}`;
+    const kept = direct(a, b, `${word} kept`);
+    const storedFirst = direct(a, b, `${word} stored first`);
+    const discardedFirst = direct(b, a, `${word} discarded first`);
+    const inGroup = group(a, g, `${word} in a group`);
+    await store.index([kept, storedFirst, inGroup]);
+    await store.discard([storedFirst.messageId, discardedFirst.messageId, inGroup.messageId]);
+    await store.index([discardedFirst, storedFirst, inGroup]); // late or redelivered writes
+    await store.discard([storedFirst.messageId]); // idempotent
+
+    const ids = (records: HistoryRecord[]) => records.map((r) => r.messageId);
+    expect(ids(await store.page({ conversationId: kept.conversationId, limit: 10 }))).toEqual([kept.messageId]);
+    expect(await store.page({ conversationId: inGroup.conversationId, limit: 10 })).toEqual([]);
+    const scope = { userId: a, groupIds: [g] };
+    expect(ids(await store.search({ scope, text: word, limit: 10 }))).toEqual([kept.messageId]);
+    expect(ids(await store.latestPerConversation(scope, 10))).toEqual([kept.messageId]);
+    for (const gone of [storedFirst, discardedFirst, inGroup]) expect(await store.find(gone.messageId)).toBeUndefined();
+    expect(await store.markRecalled(storedFirst.messageId)).toBe(false);
+    await expect(store.discard([])).resolves.toBeUndefined();
+  });
 }

@@ -45,6 +45,12 @@ export interface HistoryStore {
    * false if the message is unknown.
    */
   markRecalled(messageId: string): Promise<boolean>;
+  /**
+   * Forgets messages whose send was voided (dispatch burnt their seqs: the sender was told it failed, or the send was
+   * settled as void after a crash and retried as a new message). They leave page, find, search and latest, and a later
+   * `index` of them is ignored, so the order in which the message and its discard arrive does not matter. Idempotent.
+   */
+  discard(messageIds: string[]): Promise<void>;
   /** Full-text search within the scope, best match first. */
   search(query: HistorySearchQuery): Promise<HistoryRecord[]>;
   /** The latest message of each conversation in scope, most recent conversation first. */

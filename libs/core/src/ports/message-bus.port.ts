@@ -7,6 +7,11 @@ export interface MessageEnvelope {
   recipients: SeqAllocation[];
   /** Chat content goes to history; notifications only to inboxes. */
   storeInHistory: boolean;
+  /**
+   * A tombstone, not a message: the send of `message` was voided after the broker may have taken it, so history must
+   * forget it (its seqs are burnt: no inbox writes; `recipients` is empty).
+   */
+  discard?: true;
 }
 
 export enum ConsumerGroup {

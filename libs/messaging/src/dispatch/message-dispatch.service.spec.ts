@@ -1,10 +1,11 @@
 import { SwitchboardConfig } from '@app/config';
 import { DispatchCommand, InboxStore, MessageBus, MessageEnvelope, SeqAllocation, systemClock } from '@app/core';
-import { EmbeddedDatabase, SqliteInboxStore, SqliteSendDedupStore } from '@app/embedded';
+import { EmbeddedDatabase, SqliteHistoryStore, SqliteInboxStore, SqliteSendDedupStore } from '@app/embedded';
 import { WireType } from '@app/protocol';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StorageConsumers } from '../storage/storage-consumers';
 import { PushRouter } from './push-router';
 import { MessageDispatchService } from './message-dispatch.service';
 
@@ -19,6 +20,7 @@ describe('MessageDispatchService: a retry after the first try died', () => {
   let database: EmbeddedDatabase;
   let inbox: SqliteInboxStore;
   let dedup: SqliteSendDedupStore;
+  let history: SqliteHistoryStore;
   let published: MessageEnvelope[];
   let pushed: string[];
 
@@ -61,6 +63,7 @@ describe('MessageDispatchService: a retry after the first try died', () => {
     database = new EmbeddedDatabase(':memory:');
     inbox = new SqliteInboxStore(database, { retentionMs: 3 * 24 * 3600_000 });
     dedup = new SqliteSendDedupStore(database);
+    history = new SqliteHistoryStore(database);
     published = [];
     pushed = [];
   });
@@ -94,13 +97,37 @@ describe('MessageDispatchService: a retry after the first try died', () => {
     await sleep(3 * PUBLISH_TIMEOUT_MS + 20);
     // no proof of publication yet, and no confirm: the retry cannot tell, so it voids it and sends afresh
     const retry = await dispatcher(recordingBus()).dispatch(send());
-    expect(retry.messageId).not.toBe(published[0].message.messageId);
-    expect(published).toHaveLength(2);
-    // the first copy arrives at the consumer late: refused (burnt); only the retry's copy is ever shown
-    await consume(published[0]);
-    await consume(published[1]);
+    const first = published[0];
+    expect(retry.messageId).not.toBe(first.message.messageId);
+    // the void also publishes a tombstone for the first copy (in the background), so history forgets it too
+    await waitFor(() => published.length === 3, EVENTUALLY_MS, 'the tombstone published');
+    const tombstone = published.find((e) => e.discard)!;
+    const second = published.find((e) => e !== first && !e.discard)!;
+    expect(tombstone).toMatchObject({ message: { messageId: first.message.messageId }, recipients: [] });
+    // the first copy arrives at the consumers late: refused by the inbox (burnt), dropped by history
+    const storage = new StorageConsumers(inbox, history);
+    for (const envelope of [first, second, tombstone]) {
+      await consume(envelope);
+      expect(await storage.storeHistory([envelope])).toEqual({ failed: [] });
+    }
     expect(await bodiesFor('bob')).toEqual([null, retry.messageId]);
     expect(await bodiesFor('alice')).toEqual([null, retry.messageId]);
+    expect(await history.find(first.message.messageId)).toBeUndefined();
+    expect(await history.find(retry.messageId)).toMatchObject({ messageId: retry.messageId });
+    // a tombstone that arrives before its message keeps it out just the same
+    expect(await storage.storeHistory([first])).toEqual({ failed: [] });
+    expect(await history.find(first.message.messageId)).toBeUndefined();
+  });
+
+  it('publishes a tombstone when a publish fails, since the broker may have taken it after all', async () => {
+    let calls = 0;
+    const flaky = bus(async (envelope) => {
+      published.push(envelope);
+      if (++calls === 1) throw new Error('broker unreachable');
+    });
+    await expect(dispatcher(flaky).dispatch(send())).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    await waitFor(() => published.length === 2, EVENTUALLY_MS, 'the tombstone published');
+    expect(published[1]).toMatchObject({ discard: true, message: { messageId: published[0].message.messageId } });
   });
 
   it('gives the key up when a publish fails, so that a retry sends at once', async () => {

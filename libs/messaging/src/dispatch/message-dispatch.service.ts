@@ -23,6 +23,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
 
+/** How long a voided send's tombstone is retried while the broker is unreachable. */
+const DISCARD_RETRY_MS = 10 * 60_000;
+
 /** What a send notes before publishing, so that a retry which outlives its claim can settle it (see `resume`). */
 interface NotedAttempt {
   message: OutboundMessage;
@@ -84,6 +87,7 @@ export class MessageDispatchService implements Dispatcher {
     const { messageId } = attempt.message;
     if ((await this.inbox.settle(attempt.allocations)) === 'void') {
       this.logger.warn({ messageId }, 'interrupted send voided; sending it afresh');
+      this.discardFromHistory(attempt.message);
       return undefined;
     }
     this.logger.warn({ messageId }, 'interrupted send was published; answering it');
@@ -113,6 +117,8 @@ export class MessageDispatchService implements Dispatcher {
       await this.inbox
         .burn(allocations)
         .catch((e) => this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'));
+      // the broker may have taken it after all (a late receipt): history must not show a send that failed
+      this.discardFromHistory(message);
       if (error instanceof DomainError) throw error;
       this.logger.warn({ err: error, messageId: message.messageId }, 'publish failed');
       throw new DependencyUnavailableError('message bus', error);
@@ -123,6 +129,28 @@ export class MessageDispatchService implements Dispatcher {
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
     return answerOf(message, allocations);
+  }
+
+  /**
+   * Publishes a tombstone for a voided send, in the background and retried while the broker is away (that is usually
+   * why the send failed), for up to DISCARD_RETRY_MS. Harmless when the message never reached the broker.
+   */
+  private discardFromHistory(message: OutboundMessage): void {
+    const until = this.clock.now() + DISCARD_RETRY_MS;
+    const tombstone = { message, recipients: [], storeInHistory: false, discard: true as const };
+    void (async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await withTimeout(this.bus.publish(tombstone), this.config.PUBLISH_TIMEOUT_MS);
+        } catch (error) {
+          if (this.clock.now() > until) {
+            this.logger.error({ err: error, messageId: message.messageId }, 'could not discard a voided send from history');
+            return;
+          }
+          await sleep(Math.min(200 * 2 ** attempt, 5000), undefined, { ref: false });
+        }
+      }
+    })();
   }
 
   /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */

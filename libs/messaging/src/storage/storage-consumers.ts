@@ -32,6 +32,7 @@ export class StorageConsumers {
   ) {}
 
   async storeOffline(batch: MessageEnvelope[]): Promise<BatchOutcome> {
+    // a discard carries no recipients: its seqs were burnt, which the inbox already knows
     const writes = batch.flatMap(({ message, recipients }) => {
       const payload = JSON.stringify(message);
       const createdAt = Date.parse(message.createdAt);
@@ -42,10 +43,13 @@ export class StorageConsumers {
   }
 
   async storeHistory(batch: MessageEnvelope[]): Promise<BatchOutcome> {
-    const records = batch.filter((e) => e.storeInHistory).map(toHistoryRecord);
-    if (!records.length) return STORED;
+    const records = batch.filter((e) => e.storeInHistory && !e.discard).map(toHistoryRecord);
+    const discarded = batch.filter((e) => e.discard).map((e) => e.message.messageId);
+    if (!records.length && !discarded.length) return STORED;
     try {
       await this.history.index(records);
+      // after the writes of the same batch: a discard wins whichever arrived first
+      await this.history.discard(discarded);
       return STORED;
     } catch (error) {
       if (!(error instanceof PartialWriteError)) throw error;
