@@ -59,4 +59,16 @@ describe('PushDeliveryService', () => {
     expect(replaying.emitted).toEqual([]);
     expect(held).toEqual([{ ...message, seq: 2 }]);
   });
+
+  it('holds back a bounded number, then only remembers the highest seq it did not hold', () => {
+    const registry = new SocketRegistry();
+    const held: PushMessage[] = [];
+    const replaying = socket('b', held);
+    registry.add(replaying.socket);
+    const delivery = new PushDeliveryService(registry, admitAll);
+    for (let seq = 1; seq <= 1005; seq++) delivery.deliver({ message, recipients: [{ userId: 'b', seq }] });
+    expect(held).toHaveLength(1000);
+    expect(held.at(-1)).toMatchObject({ seq: 1000 });
+    expect(replaying.socket.data.heldBackBeyond).toBe(1005);
+  });
 });

@@ -11,7 +11,7 @@ import {
 } from '@app/core';
 import { InboxService } from '@app/messaging';
 import { metrics } from '@app/platform';
-import { ClientToServerEvents, PushErrorCode, ServerToClientEvents, WireType } from '@app/protocol';
+import { ClientToServerEvents, PushErrorCode, PushMessage, ServerToClientEvents, WireType } from '@app/protocol';
 import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -33,6 +33,8 @@ import { PushSocket, PushSocketData, SocketRegistry } from './socket-registry';
 const REPLAY_PAGE = 200;
 /** A client further behind than this pulls the rest over REST (GET /inbox) instead of holding up the connection. */
 const REPLAY_MAX = 5000;
+/** A replaying client that reads nothing for this long is cut as a slow consumer. */
+const REPLAY_DRAIN_MS = 20_000;
 const DRAINING_MESSAGE = 'this node is shutting down: log in again to get a live node';
 
 /**
@@ -136,10 +138,12 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       void this.announce(socket.data.user.userId, true);
       const { replayed, headSeq } = await this.replay(socket, lastSeq);
       if (!socket.connected) return;
-      socket.emit('connected', { type: WireType.Connected, nodeId: this.identity.id, headSeq, replayed });
+      const head = Math.max(headSeq, socket.data.heldBackBeyond ?? 0);
+      socket.emit('connected', { type: WireType.Connected, nodeId: this.identity.id, headSeq: head, replayed });
+      // still held back while these go out paced, so that nothing live overtakes them
       const held = socket.data.heldBack;
+      for (let i = 0; i < held.length; i++) if (!(await this.emitPaced(socket, held[i]))) return;
       socket.data.heldBack = null;
-      for (const message of held) socket.emit('message', message);
       this.slowConsumers.admit(socket);
     } catch (error) {
       this.logger.warn({ err: error, userId: socket.data.user.userId }, 'connection setup failed');
@@ -192,13 +196,23 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     let replayed = 0;
     for (;;) {
       const page = await this.inbox.read(socket.data.user.userId, after, REPLAY_PAGE);
-      for (const message of page.entries) socket.emit('message', message);
-      replayed += page.entries.length;
-      if (page.entries.length) after = page.entries[page.entries.length - 1].seq;
-      if (!page.hasMore || replayed >= REPLAY_MAX || !this.slowConsumers.admit(socket)) {
-        return { replayed, headSeq: page.headSeq };
+      for (const message of page.entries) {
+        replayed++;
+        if (!(await this.emitPaced(socket, message))) return { replayed, headSeq: page.headSeq };
       }
+      if (page.entries.length) after = page.entries[page.entries.length - 1].seq;
+      if (!page.hasMore || replayed >= REPLAY_MAX || !socket.connected) return { replayed, headSeq: page.headSeq };
     }
+  }
+
+  /**
+   * Paced by the client's reading, so that a long backlog is neither mistaken for a slow consumer nor held in memory
+   * here. False when the socket is gone or read nothing for REPLAY_DRAIN_MS (then cut).
+   */
+  private async emitPaced(socket: PushSocket, message: PushMessage): Promise<boolean> {
+    socket.emit('message', message);
+    if (!this.slowConsumers.isFilling(socket)) return true;
+    return this.slowConsumers.room(socket, REPLAY_DRAIN_MS);
   }
 
   private refuse(socket: PushSocket, code: PushErrorCode, message: string): void {

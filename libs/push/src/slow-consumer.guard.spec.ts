@@ -60,4 +60,31 @@ describe('SlowConsumerGuard', () => {
     s.queue('x'.repeat(10_000_000));
     expect(guard.admit(s.socket)).toBe(true);
   });
+
+  it('lets a paced writer wait for room below half the cap, woken by the drain', async () => {
+    const guard = new SlowConsumerGuard(config(1000), new SocketRegistry());
+    const s = fakeSocket();
+    guard.watch(s.socket);
+    s.queue('x'.repeat(400));
+    expect(guard.isFilling(s.socket)).toBe(false);
+    s.queue('x'.repeat(400));
+    expect(guard.isFilling(s.socket)).toBe(true);
+    const waited = guard.room(s.socket, 60_000);
+    // the client reads: engine.io hands the buffer to ws, ws to the kernel, then says 'drain'
+    s.flush();
+    s.ws.bufferedAmount = 0;
+    s.socket.conn.emit('drain');
+    await expect(waited).resolves.toBe(true);
+    expect(s.ws.terminated).toBe(false);
+  });
+
+  it('cuts a paced socket that reads nothing within the wait', async () => {
+    const guard = new SlowConsumerGuard(config(1000), new SocketRegistry());
+    const s = fakeSocket();
+    guard.watch(s.socket);
+    s.queue('x'.repeat(600));
+    await expect(guard.room(s.socket, 50)).resolves.toBe(false);
+    expect(s.ws.terminated).toBe(true);
+    expect(s.emitted).toEqual([expect.objectContaining({ code: 'SLOW_CONSUMER' })]);
+  });
 });

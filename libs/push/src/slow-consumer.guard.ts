@@ -2,6 +2,7 @@ import { SwitchboardConfig } from '@app/config';
 import { metrics } from '@app/platform';
 import { PushErrorCode, WireType } from '@app/protocol';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { EventEmitter, once } from 'node:events';
 import { SocketRegistry, PushSocket } from './socket-registry';
 
 /** The engine.io internals read here: its write buffer (packets waiting for the transport) and, on WebSocket, ws. */
@@ -14,6 +15,7 @@ interface EngineConnection {
 }
 
 const SWEEP_MS = 1000;
+const DRAIN_POLL_MS = 250;
 const queued = new WeakMap<object, { bytes: number }>();
 
 function sizeOf(data: unknown): number {
@@ -75,7 +77,35 @@ export class SlowConsumerGuard implements OnModuleInit, OnModuleDestroy {
     if (!this.maxBytes || !socket.connected) return socket.connected;
     const bytes = this.queuedBytes(socket);
     if (bytes <= this.maxBytes) return true;
-    this.logger.warn({ userId: socket.data.user?.userId, bytes }, 'slow consumer dropped; its inbox serves it later');
+    return this.dropSlow(socket);
+  }
+
+  /** True when the server holds over half the cap for this socket: a writer that can wait should (see `room`). */
+  isFilling(socket: PushSocket): boolean {
+    return this.maxBytes > 0 && this.queuedBytes(socket) > this.maxBytes / 2;
+  }
+
+  /**
+   * Waits until the socket holds at most half the cap, so that a writer that paces itself (the inbox replay) never
+   * reaches it. False when the socket is gone, or when it read nothing for `withinMs` (then it is cut).
+   */
+  async room(socket: PushSocket, withinMs: number): Promise<boolean> {
+    const conn = socket.conn as unknown as EventEmitter;
+    const until = Date.now() + withinMs;
+    while (socket.connected && this.isFilling(socket)) {
+      const left = until - Date.now();
+      if (left <= 0) return this.dropSlow(socket);
+      // engine.io says 'drain' once ws has handed its writes to the kernel; the timeout covers what it does not say
+      await once(conn, 'drain', { signal: AbortSignal.timeout(Math.min(left, DRAIN_POLL_MS)) }).catch(() => undefined);
+    }
+    return socket.connected;
+  }
+
+  private dropSlow(socket: PushSocket): false {
+    this.logger.warn(
+      { userId: socket.data.user?.userId, bytes: this.queuedBytes(socket) },
+      'slow consumer dropped; its inbox serves it later',
+    );
     metrics.slowConsumerDrops.inc();
     this.cut(socket);
     return false;

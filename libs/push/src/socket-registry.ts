@@ -7,6 +7,8 @@ export interface PushSocketData {
   user: AuthenticatedUser;
   /** While the inbox is replayed, live pushes wait here so they cannot overtake the replay. */
   heldBack: PushMessage[] | null;
+  /** The highest seq not held back because the list was full: `connected` names it, so the client pulls the rest. */
+  heldBackBeyond?: number;
 }
 
 export type PushSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PushSocketData>;
