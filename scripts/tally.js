@@ -1,4 +1,5 @@
-// Prints "N passed, N failed" over jest's and Playwright's JSON reports (reports/jest.json, reports/playwright.json).
+// Prints "N passed, N failed" over jest's and Playwright's JSON reports (reports/jest.json, reports/playwright.json) and
+// the chaos run's report (reports/chaos/report.json, one test).
 // A missing report counts as one failure: that runner did not finish.
 const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -26,5 +27,11 @@ if (runners.includes('playwright')) {
     // a global-setup or file-level error fails the run without failing a test: count it
     failed += r.stats.unexpected + (r.errors?.length ?? 0);
   }
+}
+if (runners.includes('chaos')) {
+  // one test: the delivery contract held under chaos (every must-be-zero count was 0)
+  const r = read('chaos/report.json');
+  if (r && Array.isArray(r.failing) && r.failing.length === 0) passed++;
+  else failed++;
 }
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test (unit, contract suites on every adapter, e2e, then the browser tests in Chromium) against real engines,
-# and prints "N passed, N failed" over both runners. With arguments, only jest runs (with them).
+# Runs every test (unit, contract suites on every adapter, e2e, then the browser tests in Chromium, then the chaos run of
+# the split at CI size) against real engines, and prints "N passed, N failed" over all three. With arguments, only jest
+# runs (with them).
 # Installs Debian's Chromium if missing, starts RocketMQ and Elasticsearch (fetched from Maven Central) and checks
 # PostgreSQL and Redis first; then builds and checks the import rules (npm run lint:deps) before any test runs.
 set -uo pipefail
@@ -41,7 +42,11 @@ runners=jest
 if [ $# -eq 0 ]; then
   # the web app in a real browser (Debian's Chromium), against the one-process server and the split
   npx playwright test -c test/browser/playwright.config.ts || status=1
-  runners=jest,playwright
+  # the delivery contract on the split under every fault (kills, outages, drops), at CI size: npm run chaos is full size
+  rm -f reports/chaos/report.json
+  CHAOS_PRESET=ci TS_NODE_PROJECT=bench/tsconfig.bench.json \
+    node -r ts-node/register -r tsconfig-paths/register bench/chaos/run-chaos.ts || status=1
+  runners=jest,playwright,chaos
 fi
 
 node scripts/tally.js "$runners" || echo "0 passed, 1 failed"
