@@ -98,8 +98,14 @@ async function main(): Promise<void> {
   console.log(`login storm: ${LOGINS} logins, ${IN_FLIGHT} in flight, /health every ${POLL_MS} ms`);
   const configurations: [string, Record<string, string>][] = [
     ['bounded hash queue (default settings)', { PASSWORD_HASH_QUEUE_MAX: '32' }],
-    ['bounded hash queue, PASSWORD_HASH_CONCURRENCY=1', { PASSWORD_HASH_QUEUE_MAX: '32', PASSWORD_HASH_CONCURRENCY: '1' }],
-    ['bounded hash queue, PASSWORD_HASH_CONCURRENCY=2', { PASSWORD_HASH_QUEUE_MAX: '32', PASSWORD_HASH_CONCURRENCY: '2' }],
+    [
+      'bounded hash queue, PASSWORD_HASH_CONCURRENCY=1',
+      { PASSWORD_HASH_QUEUE_MAX: '32', PASSWORD_HASH_CONCURRENCY: '1' },
+    ],
+    [
+      'bounded hash queue, PASSWORD_HASH_CONCURRENCY=2',
+      { PASSWORD_HASH_QUEUE_MAX: '32', PASSWORD_HASH_CONCURRENCY: '2' },
+    ],
     ['unbounded hash queue (default concurrency)', { PASSWORD_HASH_QUEUE_MAX: '10000000' }],
   ];
   for (const [label, env] of configurations) {
@@ -108,7 +114,9 @@ async function main(): Promise<void> {
     console.log(`\n${label}`);
     console.log(`  /health idle:         ${line(r.idle)}`);
     console.log(`  /health during storm: ${line(r.during)}`);
-    console.log(`  logins answered:      ${answered} in ${r.seconds.toFixed(1)} s; server peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `  logins answered:      ${answered} in ${r.seconds.toFixed(1)} s; server peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    );
   }
 }
 

@@ -125,7 +125,10 @@ export function countChaos(
       lastK.set(stream, Math.max(before, parsed.k));
       if (!accepted.has(line.body)) {
         counts.shownUnanswered++;
-        note('shown unanswered', `client ${index} showed ${line.body} (messageId ${line.messageId}) never answered 2xx`);
+        note(
+          'shown unanswered',
+          `client ${index} showed ${line.body} (messageId ${line.messageId}) never answered 2xx`,
+        );
       }
     }
     shownBy.set(index, shown);

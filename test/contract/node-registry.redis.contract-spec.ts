@@ -87,7 +87,7 @@ describe('RedisNodeRegistry, NodeReaper, ClusterNodeDirectory — Redis', () => 
       const id = nodeId();
       await register(id, LIVE_TTL_MS);
       // heartbeats for twice the TTL
-      for (const until = Date.now() + 2 * LIVE_TTL_MS; Date.now() < until; ) {
+      for (const until = Date.now() + 2 * LIVE_TTL_MS; Date.now() < until;) {
         await sleep(100);
         expect(await registry.heartbeat(id, LIVE_TTL_MS)).toBe(false);
       }

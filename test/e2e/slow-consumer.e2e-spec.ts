@@ -1,13 +1,13 @@
 import { SocketRegistry } from '@app/push';
-import { PushErrorCode, PushErrorEvent, PushMessage } from '@app/protocol';
+import { PushErrorCode, PushMessage } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
 import { waitFor } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import type { Socket as NetSocket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { io, Socket } from 'socket.io-client';
-import { befriend, newUser, RunningStandalone, startStandalone } from './standalone-harness';
+import type { Socket } from 'socket.io-client';
+import { befriend, newUser, openSocket, RunningStandalone, startStandalone } from './standalone-harness';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -22,24 +22,6 @@ function heldHeap(): number {
   gc();
   const { heapUsed, external } = process.memoryUsage();
   return heapUsed + external;
-}
-
-/** A raw socket.io client (the SDK would reconnect by itself; here the test drives every step). */
-function openSocket(baseUrl: string, token: string, lastSeq = 0) {
-  const socket: Socket = io(baseUrl, {
-    path: '/socket.io',
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    auth: { token, lastSeq },
-  });
-  const messages: PushMessage[] = [];
-  const errors: PushErrorEvent[] = [];
-  let connected = false;
-  socket.on('message', (m: PushMessage) => messages.push(m));
-  socket.on('error', (e: PushErrorEvent) => errors.push(e));
-  socket.on('connected', () => (connected = true));
-  return { socket, messages, errors, isConnected: () => connected };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { loadConfig, StandaloneConfig } from '@app/config';
+import type { PushErrorEvent, PushMessage } from '@app/protocol';
 import { SwitchboardClient } from '@switchboard/client';
 import { freePort } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io, Socket } from 'socket.io-client';
 import { createStandaloneApp } from '../../apps/standalone/src/standalone.app';
 
 export interface RunningStandalone {
@@ -70,4 +72,22 @@ export function collect(client: SwitchboardClient) {
   const messages: import('@app/protocol').PushMessage[] = [];
   client.on('message', (m) => messages.push(m));
   return messages;
+}
+
+/** A raw socket.io client (the SDK would reconnect by itself; here the test drives every step). */
+export function openSocket(baseUrl: string, token: string, lastSeq = 0) {
+  const socket: Socket = io(baseUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { token, lastSeq },
+  });
+  const messages: PushMessage[] = [];
+  const errors: PushErrorEvent[] = [];
+  let connected = false;
+  socket.on('message', (m: PushMessage) => messages.push(m));
+  socket.on('error', (e: PushErrorEvent) => errors.push(e));
+  socket.on('connected', () => (connected = true));
+  return { socket, messages, errors, isConnected: () => connected };
 }

@@ -144,7 +144,10 @@ export class MessageDispatchService implements Dispatcher {
           return await withTimeout(this.bus.publish(tombstone), this.config.PUBLISH_TIMEOUT_MS);
         } catch (error) {
           if (this.clock.now() > until) {
-            this.logger.error({ err: error, messageId: message.messageId }, 'could not discard a voided send from history');
+            this.logger.error(
+              { err: error, messageId: message.messageId },
+              'could not discard a voided send from history',
+            );
             return;
           }
           await sleep(Math.min(200 * 2 ** attempt, 5000), undefined, { ref: false });
