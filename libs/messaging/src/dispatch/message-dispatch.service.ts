@@ -19,7 +19,7 @@ import {
 import { metrics } from '@app/platform';
 import type { OutboundMessage } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
 
@@ -136,40 +136,31 @@ export class MessageDispatchService implements Dispatcher {
    * why the send failed), for up to DISCARD_RETRY_MS. Harmless when the message never reached the broker.
    */
   private discardFromHistory(message: OutboundMessage): void {
-    const until = this.clock.now() + DISCARD_RETRY_MS;
     const tombstone = { message, recipients: [], storeInHistory: false, discard: true as const };
-    void (async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await withTimeout(this.bus.publish(tombstone), this.config.PUBLISH_TIMEOUT_MS);
-        } catch (error) {
-          if (this.clock.now() > until) {
-            this.logger.error(
-              { err: error, messageId: message.messageId },
-              'could not discard a voided send from history',
-            );
-            return;
-          }
-          await sleep(Math.min(200 * 2 ** attempt, 5000), undefined, { ref: false });
-        }
-      }
-    })();
+    const publish = () => withTimeout(this.bus.publish(tombstone), this.config.PUBLISH_TIMEOUT_MS);
+    retryFor(publish, DISCARD_RETRY_MS, { initialDelay: 200, maxDelay: 5000 }).catch((error: unknown) =>
+      this.logger.error({ err: error, messageId: message.messageId }, 'could not discard a voided send from history'),
+    );
   }
 
   /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */
   private async confirm(allocations: SeqAllocation[], until: number): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.inbox.confirm(allocations);
-      } catch (error) {
-        if (this.clock.now() > until) {
-          this.logger.error({ err: error }, 'could not confirm published seqs before their deadline');
-          return;
-        }
-        await sleep(Math.min(50 * 2 ** attempt, 1000));
-      }
-    }
+    const withinMs = Math.max(0, until - this.clock.now());
+    await retryFor(() => this.inbox.confirm(allocations), withinMs, { initialDelay: 50, maxDelay: 1000 }).catch(
+      (error: unknown) => this.logger.error({ err: error }, 'could not confirm published seqs before their deadline'),
+    );
   }
+}
+
+/** Retries `task` with jittered exponential backoff until it succeeds; past `withinMs` the last error is thrown. */
+function retryFor<T>(
+  task: () => Promise<T>,
+  withinMs: number,
+  delays: { initialDelay: number; maxDelay: number },
+): Promise<T> {
+  // unref: a retry pending at shutdown must not keep the process alive (the inbox reaps what it leaves as burnt)
+  const policy = retry(handleAll, { maxAttempts: Number.POSITIVE_INFINITY, backoff: new ExponentialBackoff(delays) });
+  return policy.dangerouslyUnref().execute(() => task(), AbortSignal.timeout(withinMs));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
