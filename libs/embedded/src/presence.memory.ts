@@ -23,12 +23,9 @@ export class InMemoryPresenceStore implements PresenceStore {
     if (connections.size === 0) this.users.delete(route.userId);
   }
 
+  /** Upserts, as the port says: a heartbeat also restores routes that expired or were removed meanwhile. */
   async refresh(nodeId: string, routes: Route[], ttlMs: number): Promise<void> {
-    const expiresAt = Date.now() + ttlMs;
-    for (const route of routes) {
-      const connection = this.users.get(route.userId)?.get(route.connectionId);
-      if (connection?.nodeId === nodeId) connection.expiresAt = expiresAt;
-    }
+    for (const route of routes) await this.connect({ ...route, nodeId }, ttlMs);
   }
 
   async routesOf(userIds: string[]): Promise<Map<string, Route[]>> {

@@ -57,6 +57,19 @@ export function presenceStoreContract(harness: PresenceStoreHarness): void {
     expect(routes.get(v)).toHaveLength(1);
   });
 
+  it('restores on refresh the routes removed while their node was thought dead (a heartbeat upserts)', async () => {
+    // the push node's heartbeat relies on it: a node declared dead and reaped while alive gets its routes back
+    const [u, node] = [id('u'), id('n')];
+    const route = { userId: u, connectionId: 'c1', nodeId: node };
+    await store.connect(route, TTL);
+    expect(await store.removeNode(node)).toEqual([u]);
+    expect((await store.routesOf([u])).has(u)).toBe(false);
+    await store.refresh(node, [route], TTL);
+    expect((await store.routesOf([u])).get(u)).toEqual([route]);
+    // and removeNode knows it belongs to that node again
+    expect(await store.removeNode(node)).toEqual([u]);
+  });
+
   it('removes every route of a dead node and keeps the others', async () => {
     const [u, v, dead, alive] = [id('u'), id('u'), id('n'), id('n')];
     await store.connect({ userId: u, connectionId: 'c1', nodeId: dead }, TTL);

@@ -12,7 +12,10 @@ export interface Route {
 export interface PresenceStore {
   connect(route: Route, ttlMs: number): Promise<void>;
   disconnect(route: Route): Promise<void>;
-  /** Heartbeat: keep these connections of one node alive for another TTL. */
+  /**
+   * Heartbeat: keep these connections of one node alive for another TTL. Upserts: a route that expired or was removed
+   * (its node was thought dead) is restored.
+   */
   refresh(nodeId: string, routes: Route[], ttlMs: number): Promise<void>;
   /** Live routes of each user; users with none are absent from the map. */
   routesOf(userIds: string[]): Promise<Map<string, Route[]>>;
