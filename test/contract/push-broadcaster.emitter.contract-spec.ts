@@ -1,5 +1,5 @@
 import { newTimeOrderedId } from '@app/core';
-import { createRedisClient, EmitterPushBroadcaster } from '@app/redis';
+import { createEmitterPushBroadcaster, createRedisClient } from '@app/redis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import { pushBroadcasterContract } from './suites/push-broadcaster.contract';
@@ -19,7 +19,7 @@ describe('PushBroadcaster — redis-emitter into the redis adapter (cluster)', (
     prepare: async (server) => {
       server.adapter(createAdapter(client('adapter-pub'), client('adapter-sub'), { key }));
     },
-    create: async () => new EmitterPushBroadcaster(client('emitter'), { key }),
+    create: async () => createEmitterPushBroadcaster(client('emitter'), { key }),
     close: async () => {
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
     },

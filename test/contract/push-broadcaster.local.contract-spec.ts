@@ -1,10 +1,10 @@
-import { LocalPushBroadcaster, PushGateway } from '@app/push';
+import { SocketRooms, SocketRoomsBroadcaster } from '@app/transport';
 import { pushBroadcasterContract } from './suites/push-broadcaster.contract';
 
 describe('PushBroadcaster — local socket.io server (one process)', () => {
   pushBroadcasterContract({
     prepare: async () => undefined,
-    create: async (server) => new LocalPushBroadcaster({ server } as unknown as PushGateway),
+    create: async (server) => new SocketRoomsBroadcaster(() => server as unknown as SocketRooms),
     close: async () => undefined,
   });
 });

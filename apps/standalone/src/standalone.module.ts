@@ -14,7 +14,7 @@ import { EmbeddedAdaptersModule } from '@app/embedded';
 import { LocalDispatchModule, LocalMessageDispatcher, MessagingApiModule } from '@app/messaging';
 import { PersistenceModule, RelationalStoreHealth } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
-import { LocalPushBroadcaster, LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
+import { localPushBroadcasterProvider, LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
 import { SocialModule } from '@app/social';
 import { WebStaticModule } from '@app/web-static';
 import { DynamicModule, Global, Module } from '@nestjs/common';
@@ -40,7 +40,7 @@ class NodeBindingsModule {
   providers: [
     { provide: DISPATCHER, useExisting: LocalMessageDispatcher },
     { provide: PUSH_TRANSPORT, useClass: LocalPushTransport },
-    { provide: PUSH_BROADCASTER, useClass: LocalPushBroadcaster },
+    localPushBroadcasterProvider,
   ],
   exports: [DISPATCHER, PUSH_TRANSPORT, PUSH_BROADCASTER],
 })

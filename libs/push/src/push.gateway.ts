@@ -6,12 +6,12 @@ import {
   PRESENCE_STORE,
   PresenceEvents,
   PresenceStore,
-  pushRooms,
   Route,
 } from '@app/core';
 import { InboxService } from '@app/messaging';
 import { metrics } from '@app/platform';
 import { ClientToServerEvents, PushErrorCode, PushMessage, ServerToClientEvents, WireType } from '@app/protocol';
+import { pushRooms } from '@app/transport';
 import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,

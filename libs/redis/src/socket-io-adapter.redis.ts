@@ -10,8 +10,8 @@ export interface SocketIoRedisAdapter {
 
 /**
  * @socket.io/redis-adapter on two connections of its own (a subscribed connection can send nothing else): room
- * broadcasts (ending a session, notices) published by any node or by a gateway's EmitterPushBroadcaster reach the
- * sockets wherever they are. Targeted delivery does not use it.
+ * broadcasts (ending a session, notices) published by any node or by a gateway's emitter
+ * (createEmitterPushBroadcaster) reach the sockets wherever they are. Targeted delivery does not use it.
  */
 export function createSocketIoRedisAdapter(redisUrl: string): SocketIoRedisAdapter {
   const pub = createRedisClient(redisUrl, 'socket.io-pub');

@@ -4,3 +4,4 @@ export * from './ws-push.transport';
 export * from './internal-push.server';
 export * from './ws-forwarder';
 export * from './node-address-cache';
+export * from './socket-rooms.broadcaster';

@@ -1,4 +1,5 @@
-import { PushBroadcaster, pushRooms } from '@app/core';
+import { PushBroadcaster } from '@app/core';
+import { pushRooms } from '@app/transport';
 import {
   NoticeEvent,
   PresenceEvent,

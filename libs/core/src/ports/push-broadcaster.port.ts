@@ -21,9 +21,3 @@ export interface PushBroadcaster {
 }
 
 export const PUSH_BROADCASTER = Symbol('PushBroadcaster');
-
-/** socket.io rooms every push socket joins, so broadcasts can address them from any process. */
-export const pushRooms = {
-  user: (userId: string) => `user:${userId}`,
-  token: (tokenId: string) => `token:${tokenId}`,
-};
