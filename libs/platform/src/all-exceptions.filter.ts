@@ -1,9 +1,10 @@
-import { DomainError, ErrorCode, httpStatusOf } from '@app/core';
+import { DomainError, ErrorCode } from '@app/core';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { ApiErrorBody } from '@app/protocol';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { httpStatusOf } from './error-status';
 
 const HTTP_CODE: Record<number, string> = {
   400: 'BAD_REQUEST',
