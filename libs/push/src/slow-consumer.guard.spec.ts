@@ -1,4 +1,5 @@
 import { SwitchboardConfig } from '@app/config';
+import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { SlowConsumerGuard } from './slow-consumer.guard';
 import { PushSocket, SocketRegistry } from './socket-registry';
@@ -28,6 +29,7 @@ function fakeSocket() {
 }
 
 describe('SlowConsumerGuard', () => {
+  beforeAll(() => Logger.overrideLogger(false)); // the drops it logs are the expected outcome here
   const config = (max: number) => Object.assign(new SwitchboardConfig(), { PUSH_SOCKET_MAX_QUEUED_BYTES: max });
 
   it('counts engine.io buffered bytes and ws buffered bytes, and admits up to the cap', () => {
