@@ -6,7 +6,8 @@ const { join } = require('node:path');
 
 const reports = join(__dirname, '..', 'reports');
 const read = (name) => (existsSync(join(reports, name)) ? JSON.parse(readFileSync(join(reports, name), 'utf8')) : undefined);
-const runners = (process.argv[2] ?? 'jest,playwright').split(',');
+// no argument: what a full `npm run test:all` runs
+const runners = (process.argv[2] ?? 'jest,playwright,chaos').split(',');
 let passed = 0;
 let failed = 0;
 
