@@ -1,5 +1,6 @@
 import { InvalidationBus } from '@app/core';
 import type Redis from 'ioredis';
+import { logErrors } from './redis-connection';
 
 const CHANNEL_PREFIX = 'im:invalidate:';
 
@@ -38,7 +39,7 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   private connect(): Redis {
     if (!this.subscriber) {
-      this.subscriber = this.redis.duplicate();
+      this.subscriber = logErrors(this.redis.duplicate());
       this.subscriber.on('message', (channel: string, key: string) => {
         for (const handler of this.handlers.get(channel.slice(CHANNEL_PREFIX.length)) ?? []) handler(key);
       });

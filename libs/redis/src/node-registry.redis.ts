@@ -1,7 +1,7 @@
 import { Clock, DeathListener, LeaveListener, NodeInfo, NodeRegistration, NodeRegistry, systemClock } from '@app/core';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { defineLuaCommand, LuaCommand } from './redis-connection';
+import { defineLuaCommand, logErrors, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
 
 export interface RedisNodeRegistryOptions {
@@ -153,9 +153,9 @@ export class RedisNodeRegistry implements NodeRegistry {
 
   private async startWatching(): Promise<void> {
     await this.ensureExpiryNotifications();
-    const subscriber = this.redis.duplicate({
-      connectionName: `${this.redis.options.connectionName ?? 'switchboard'}:node-watch`,
-    });
+    const subscriber = logErrors(
+      this.redis.duplicate({ connectionName: `${this.redis.options.connectionName ?? 'switchboard'}:node-watch` }),
+    );
     this.subscriber = subscriber;
     const channel = `__keyevent@${this.redis.options.db ?? 0}__:expired`;
     subscriber.on('pmessage', (_pattern, ch, key) => {

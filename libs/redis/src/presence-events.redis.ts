@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { PresenceChange, PresenceChangeHandler, PresenceEvents } from '@app/core';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { logErrors } from './redis-connection';
 
 export interface RedisPresenceEventsOptions {
   /** Stream key (default `im:presence:events`). */
@@ -66,7 +67,7 @@ export class RedisPresenceEvents implements PresenceEvents {
   async consume(handler: PresenceChangeHandler): Promise<void> {
     this.closed = false;
     await this.ensureGroup();
-    const reader = this.redis.duplicate();
+    const reader = logErrors(this.redis.duplicate());
     const name = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     const consumer = { reader, done: Promise.resolve() };
     consumer.done = this.loop(reader, name, handler);

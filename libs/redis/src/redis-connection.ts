@@ -1,4 +1,9 @@
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+
+const logger = new Logger('Redis');
+/** At most one log line per client per this many ms while Redis is away (ioredis reports every reconnect attempt). */
+const ERROR_LOG_EVERY_MS = 10_000;
 
 /** The injection token of the client RedisAdaptersModule connects; the providers libs/redis exports use it. */
 export const REDIS_CLIENT = Symbol('RedisClient');
@@ -10,14 +15,52 @@ export const REDIS_CLIENT = Symbol('RedisClient');
  * one syscall instead of one per command, which is where a busy gateway spent its time.
  */
 export function createRedisClient(url: string, name: string): Redis {
-  return new Redis(url, {
-    connectionName: name,
-    lazyConnect: false,
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: 2,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    enableAutoPipelining: true,
+  return logErrors(
+    new Redis(url, {
+      connectionName: name,
+      lazyConnect: false,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 2,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      enableAutoPipelining: true,
+    }),
+  );
+}
+
+/**
+ * A client with no 'error' listener prints each failed reconnect to stderr; this logs them, at most once per
+ * ERROR_LOG_EVERY_MS. For every client, `duplicate()`s included (they do not inherit listeners).
+ */
+export function logErrors(redis: Redis): Redis {
+  let loggedAt = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - loggedAt < ERROR_LOG_EVERY_MS) return;
+    loggedAt = Date.now();
+    logger.warn({ err: error, client: redis.options.connectionName }, 'Redis connection error; reconnecting');
   });
+  return redis;
+}
+
+/**
+ * @socket.io/redis-adapter and @socket.io/redis-emitter drop the promise of every PUBLISH they send (a known issue of
+ * both). With ioredis such a publish fails while Redis is away, or when the client reconnects, and the unhandled
+ * rejection would end the process: a push node died that way when Redis restarted. This client's publishes handle
+ * their own failure (logged; a socket.io broadcast is best effort), while a caller that awaits one still sees it fail.
+ */
+export function handlePublishFailures(redis: Redis): Redis {
+  const publish = redis.publish.bind(redis) as (...args: unknown[]) => Promise<number>;
+  let loggedAt = 0;
+  const onFailure = (error: Error) => {
+    if (Date.now() - loggedAt < ERROR_LOG_EVERY_MS) return;
+    loggedAt = Date.now();
+    logger.warn({ err: error, client: redis.options.connectionName }, 'socket.io broadcast not published');
+  };
+  redis.publish = ((...args: unknown[]) => {
+    const sent = publish(...args);
+    sent.catch(onFailure);
+    return sent;
+  }) as Redis['publish'];
+  return redis;
 }
 
 export type LuaArg = string | number;
