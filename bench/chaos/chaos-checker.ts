@@ -20,6 +20,8 @@ export interface ChaosCounts {
   duplicatedInHistory: number;
   /** Sends never answered although retried until the end (an outage the client could not get through). */
   unanswered: number;
+  /** Apps that exited without being killed by the run (a crash; set by the run, not read from the logs). */
+  crashedApps: number;
   /** History entries of a voided or burnt try (another messageId, or never answered): dispatch's tombstones drop them. */
   voidedInHistory: number;
   /** Informational: messages shown whose send was never answered. */
@@ -37,6 +39,7 @@ export const MUST_BE_ZERO = [
   'duplicatedInHistory',
   'unanswered',
   'voidedInHistory',
+  'crashedApps',
 ] as const satisfies readonly (keyof ChaosCounts)[];
 
 function readJsonl<T>(path: string): T[] {
@@ -74,6 +77,7 @@ export function countChaos(
     duplicatedInHistory: 0,
     unanswered: 0,
     voidedInHistory: 0,
+    crashedApps: 0,
     shownUnanswered: 0,
     skippedSeqs: 0,
   };

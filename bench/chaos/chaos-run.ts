@@ -130,11 +130,14 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosReport> {
     const refusals = new Map<string, number>();
     for (const c of clients) for (const [k, v] of c.refusals) refusals.set(k, (refusals.get(k) ?? 0) + v);
     log(`refused tries by cause: ${JSON.stringify(Object.fromEntries(refusals))}`);
+    const crashes = [...cluster.crashes];
     await cleanUp();
     clients = [];
     started.length = 0;
 
     const { counts, details } = checkChaos(config.outDir);
+    counts.crashedApps = crashes.length;
+    for (const c of crashes) details.push(`crashed: ${c.name} exited by itself (code ${c.code}, signal ${c.signal})`);
     const report: ChaosReport = {
       counts,
       details,

@@ -66,6 +66,9 @@ export function chatBodies(messages: PushMessage[]): (string | undefined)[] {
  */
 export class SplitCluster {
   readonly processes = new Map<AppName, ChildProcess>();
+  /** Apps that exited without being stopped (a crash): the fault tests expect none. */
+  readonly crashes: { name: AppName; code: number | null; signal: NodeJS.Signals | null }[] = [];
+  private readonly stopping = new WeakSet<ChildProcess>();
   private readonly clients: SwitchboardClient[] = [];
   private users = 0;
   private constructor(
@@ -237,6 +240,9 @@ export class SplitCluster {
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.processes.set(name, child);
+    child.once('exit', (code, signal) => {
+      if (!this.stopping.has(child)) this.crashes.push({ name, code, signal });
+    });
     // generous: a Node app boots in seconds, but on a box busy with JVMs and load it can take a minute or more
     const until = Date.now() + START_BOUND_MS;
     for (;;) {
@@ -260,6 +266,7 @@ export class SplitCluster {
     const child = this.processes.get(name);
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    this.stopping.add(child);
     child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);

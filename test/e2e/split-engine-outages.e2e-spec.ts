@@ -167,4 +167,8 @@ describe('the split when an engine goes away while running', () => {
       'healthy again',
     );
   }, 120_000);
+
+  it('no app exited by itself through the outages above', () => {
+    expect(cluster.crashes).toEqual([]);
+  });
 });
