@@ -130,8 +130,9 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosReport> {
     const refusals = new Map<string, number>();
     for (const c of clients) for (const [k, v] of c.refusals) refusals.set(k, (refusals.get(k) ?? 0) + v);
     log(`refused tries by cause: ${JSON.stringify(Object.fromEntries(refusals))}`);
-    const crashes = [...cluster.crashes];
     await cleanUp();
+    // after the graceful stop of every app: a crash on the way out counts too
+    const crashes = [...cluster.crashes];
     clients = [];
     started.length = 0;
 

@@ -66,7 +66,7 @@ export function chatBodies(messages: PushMessage[]): (string | undefined)[] {
  */
 export class SplitCluster {
   readonly processes = new Map<AppName, ChildProcess>();
-  /** Apps that exited without being stopped (a crash): the fault tests expect none. */
+  /** Apps that exited without being stopped, or failed while stopping gracefully (a crash): fault tests expect none. */
   readonly crashes: { name: AppName; code: number | null; signal: NodeJS.Signals | null }[] = [];
   private readonly stopping = new WeakSet<ChildProcess>();
   private readonly clients: SwitchboardClient[] = [];
@@ -271,6 +271,10 @@ export class SplitCluster {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
     clearTimeout(timer);
+    // a graceful stop ends by the signal or with 0; another exit code is a crash on the way out
+    if (signal === 'SIGTERM' && child.exitCode !== null && child.exitCode !== 0) {
+      this.crashes.push({ name, code: child.exitCode, signal: null });
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     this.processes.delete(name);
   }

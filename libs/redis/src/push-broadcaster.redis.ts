@@ -3,7 +3,7 @@ import { SocketRooms, SocketRoomsBroadcaster } from '@app/transport';
 import { FactoryProvider } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
-import { handlePublishFailures, REDIS_CLIENT } from './redis-connection';
+import { handleDroppedCommands, REDIS_CLIENT } from './redis-connection';
 
 /**
  * The gateway's way to reach push sockets it does not hold: @socket.io/redis-emitter publishes to the channel the
@@ -11,7 +11,7 @@ import { handlePublishFailures, REDIS_CLIENT } from './redis-connection';
  * nodes' redis-adapter key (both default to 'socket.io').
  */
 export function createEmitterPushBroadcaster(redis: Redis, options: { key?: string } = {}): PushBroadcaster {
-  const emitter = new Emitter(handlePublishFailures(redis), options.key ? { key: options.key } : undefined);
+  const emitter = new Emitter(handleDroppedCommands(redis), options.key ? { key: options.key } : undefined);
   return new SocketRoomsBroadcaster(() => emitter as unknown as SocketRooms);
 }
 

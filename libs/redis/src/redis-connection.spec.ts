@@ -7,18 +7,19 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..');
 
 /**
- * What the socket.io Redis adapter and emitter do: PUBLISH and drop the promise. Against a Redis that is away, the
+ * What the socket.io Redis adapter and emitter do: PUBLISH (or UNSUBSCRIBE) and drop the promise. Against a Redis that is away, the
  * queued publish fails when the client closes, and an unhandled rejection ends a Node process. Each case runs in a
  * process of its own, as an app would, and reports how it ended.
  */
-describe('handlePublishFailures', () => {
+describe('handleDroppedCommands', () => {
   async function droppedPublish(handled: boolean): Promise<{ code: number; output: string }> {
     const script = `
-      const { createRedisClient, handlePublishFailures } = require('./libs/redis/src/redis-connection.ts');
+      const { createRedisClient, handleDroppedCommands } = require('./libs/redis/src/redis-connection.ts');
       require('@nestjs/common').Logger.overrideLogger(false);
       const plain = createRedisClient('redis://127.0.0.1:${await freePort()}', 'dropped-publish');
-      const redis = ${handled} ? handlePublishFailures(plain) : plain;
+      const redis = ${handled} ? handleDroppedCommands(plain) : plain;
       void redis.publish('channel', 'dropped');
+      void redis.punsubscribe('channel*'); // as the adapter does when it closes
       const awaited = redis.publish('channel', 'awaited').then(
         () => console.log('awaited: published'),
         (error) => console.log('awaited: ' + error.message),

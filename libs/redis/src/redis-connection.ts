@@ -41,25 +41,32 @@ export function logErrors(redis: Redis): Redis {
   return redis;
 }
 
+/** The commands @socket.io/redis-adapter and @socket.io/redis-emitter send without keeping the promise. */
+const DROPPED_BY_SOCKET_IO = ['publish', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const;
+
 /**
- * @socket.io/redis-adapter and @socket.io/redis-emitter drop the promise of every PUBLISH they send (a known issue of
- * both). With ioredis such a publish fails while Redis is away, or when the client reconnects, and the unhandled
- * rejection would end the process: a push node died that way when Redis restarted. This client's publishes handle
- * their own failure (logged; a socket.io broadcast is best effort), while a caller that awaits one still sees it fail.
+ * @socket.io/redis-adapter and @socket.io/redis-emitter drop the promise of the PUBLISH and (UN)SUBSCRIBE commands they
+ * send (a known issue of both). With ioredis such a command fails while Redis is away, when the client recovers or
+ * when it is closed at shutdown, and the unhandled rejection ends the process: a push node died that way when Redis
+ * restarted. This client's commands of that kind handle their own failure (logged; a socket.io broadcast is best
+ * effort), while a caller that awaits one still sees it fail.
  */
-export function handlePublishFailures(redis: Redis): Redis {
-  const publish = redis.publish.bind(redis) as (...args: unknown[]) => Promise<number>;
+export function handleDroppedCommands(redis: Redis): Redis {
   let loggedAt = 0;
   const onFailure = (error: Error) => {
     if (Date.now() - loggedAt < ERROR_LOG_EVERY_MS) return;
     loggedAt = Date.now();
-    logger.warn({ err: error, client: redis.options.connectionName }, 'socket.io broadcast not published');
+    logger.warn({ err: error, client: redis.options.connectionName }, 'socket.io Redis command failed');
   };
-  redis.publish = ((...args: unknown[]) => {
-    const sent = publish(...args);
-    sent.catch(onFailure);
-    return sent;
-  }) as Redis['publish'];
+  const commands = redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of DROPPED_BY_SOCKET_IO) {
+    const command = commands[name].bind(redis);
+    commands[name] = (...args: unknown[]) => {
+      const sent = command(...args);
+      sent.catch(onFailure);
+      return sent;
+    };
+  }
   return redis;
 }
 

@@ -1,5 +1,5 @@
 import { createAdapter } from '@socket.io/redis-adapter';
-import { createRedisClient, handlePublishFailures } from './redis-connection';
+import { createRedisClient, handleDroppedCommands } from './redis-connection';
 
 /** A push node's @socket.io/redis-adapter and the way to release its Redis connections. */
 export interface SocketIoRedisAdapter {
@@ -14,8 +14,8 @@ export interface SocketIoRedisAdapter {
  * (createEmitterPushBroadcaster) reach the sockets wherever they are. Targeted delivery does not use it.
  */
 export function createSocketIoRedisAdapter(redisUrl: string): SocketIoRedisAdapter {
-  const pub = handlePublishFailures(createRedisClient(redisUrl, 'socket.io-pub'));
-  const sub = createRedisClient(redisUrl, 'socket.io-sub');
+  const pub = handleDroppedCommands(createRedisClient(redisUrl, 'socket.io-pub'));
+  const sub = handleDroppedCommands(createRedisClient(redisUrl, 'socket.io-sub'));
   return {
     adapter: createAdapter(pub, sub),
     close: async () => {
