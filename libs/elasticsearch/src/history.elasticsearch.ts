@@ -94,41 +94,38 @@ export class ElasticsearchHistoryStore implements HistoryStore {
   }
 
   async index(records: HistoryRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const unique = new Map(records.map((r) => [r.messageId, r]));
-    // `create`, not `index`: a redelivered message must not overwrite a later change such as a recall.
-    const operations = [...unique.values()].flatMap((r) => [
-      { create: { _index: this.indexName, _id: r.messageId } },
-      toDocument(r),
+    const unique = new Map(records.map((r) => [r.messageId, toDocument(r)]));
+    // `create`, not `index`: a redelivered message must not overwrite a later change such as a recall (409: kept)
+    await this.bulkWrite('create', unique, 'history bulk indexing');
+  }
+
+  async discard(messageIds: string[]): Promise<void> {
+    const tombstones = new Map(messageIds.map((messageId) => [messageId, { messageId, discarded: true } as const]));
+    // `index` (overwrite), not `create`: the tombstone replaces the message if it was stored first
+    await this.bulkWrite('index', tombstones, 'history discard');
+  }
+
+  /** One `_bulk` of `action` per document (by id); the ids that failed (a 409 on `create` is not a failure) are thrown. */
+  private async bulkWrite(
+    action: 'create' | 'index',
+    documents: Map<string, HistoryDocument | DiscardedDocument>,
+    what: string,
+  ): Promise<void> {
+    if (documents.size === 0) return;
+    const operations = [...documents].flatMap(([id, document]) => [
+      { [action]: { _index: this.indexName, _id: id } },
+      document,
     ]);
     const response = await this.client.bulk({ operations, refresh: this.refresh });
     if (!response.errors) return;
     const failed = response.items
-      .map((item) => item.create)
-      .filter((item) => item && item.status !== 409 && item.error);
-    if (failed.length > 0) {
-      const first = failed[0]!;
-      throw new PartialWriteError(
-        failed.map((item) => item!._id!),
-        `history bulk indexing failed for ${failed.length} of ${unique.size} messages: ${first.error?.type}: ${first.error?.reason}`,
-      );
-    }
-  }
-
-  async discard(messageIds: string[]): Promise<void> {
-    const unique = [...new Set(messageIds)];
-    if (!unique.length) return;
-    // `index` (overwrite), not `create`: the tombstone replaces the message if it was stored first
-    const operations = unique.flatMap((messageId) => [
-      { index: { _index: this.indexName, _id: messageId } },
-      { messageId, discarded: true } satisfies DiscardedDocument,
-    ]);
-    const response = await this.client.bulk({ operations, refresh: this.refresh });
-    if (!response.errors) return;
-    const failed = response.items.map((item) => item.index).filter((item) => item?.error);
+      .map((item) => item[action])
+      .filter((item) => item?.error && !(action === 'create' && item.status === 409));
+    if (failed.length === 0) return;
+    const first = failed[0]!;
     throw new PartialWriteError(
       failed.map((item) => item!._id!),
-      `history discard failed for ${failed.length} of ${unique.length} messages: ${failed[0]?.error?.reason}`,
+      `${what} failed for ${failed.length} of ${documents.size} messages: ${first.error?.type}: ${first.error?.reason}`,
     );
   }
 

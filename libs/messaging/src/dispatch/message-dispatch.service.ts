@@ -106,8 +106,10 @@ export class MessageDispatchService implements Dispatcher {
     // Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout.
     const allocations = await this.inbox.allocate(command.recipientIds, now + 2 * timeout + 1000);
     const stopTimer = metrics.dispatchSeconds.startTimer();
+    let publishing = false;
     try {
       await noteAttempt?.({ message, allocations });
+      publishing = true;
       await withTimeout(
         this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }),
         timeout,
@@ -118,7 +120,7 @@ export class MessageDispatchService implements Dispatcher {
         .burn(allocations)
         .catch((e) => this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'));
       // the broker may have taken it after all (a late receipt): history must not show a send that failed
-      this.discardFromHistory(message);
+      if (publishing) this.discardFromHistory(message);
       if (error instanceof DomainError) throw error;
       this.logger.warn({ err: error, messageId: message.messageId }, 'publish failed');
       throw new DependencyUnavailableError('message bus', error);
@@ -138,29 +140,41 @@ export class MessageDispatchService implements Dispatcher {
   private discardFromHistory(message: OutboundMessage): void {
     const tombstone = { message, recipients: [], storeInHistory: false, discard: true as const };
     const publish = () => withTimeout(this.bus.publish(tombstone), this.config.PUBLISH_TIMEOUT_MS);
-    retryFor(publish, DISCARD_RETRY_MS, { initialDelay: 200, maxDelay: 5000 }).catch((error: unknown) =>
+    retryFor(publish, DISCARD_RETRY_MS, DISCARD_RETRY).catch((error: unknown) =>
       this.logger.error({ err: error, messageId: message.messageId }, 'could not discard a voided send from history'),
     );
   }
 
   /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */
   private async confirm(allocations: SeqAllocation[], until: number): Promise<void> {
+    // on the send path: the first try costs no policy and no timer; only a failure starts the retries
+    const first = await this.inbox.confirm(allocations).then(
+      () => true,
+      () => false,
+    );
+    if (first) return;
     const withinMs = Math.max(0, until - this.clock.now());
-    await retryFor(() => this.inbox.confirm(allocations), withinMs, { initialDelay: 50, maxDelay: 1000 }).catch(
-      (error: unknown) => this.logger.error({ err: error }, 'could not confirm published seqs before their deadline'),
+    await retryFor(() => this.inbox.confirm(allocations), withinMs, CONFIRM_RETRY).catch((error: unknown) =>
+      this.logger.error({ err: error }, 'could not confirm published seqs before their deadline'),
     );
   }
 }
 
-/** Retries `task` with jittered exponential backoff until it succeeds; past `withinMs` the last error is thrown. */
-function retryFor<T>(
-  task: () => Promise<T>,
-  withinMs: number,
-  delays: { initialDelay: number; maxDelay: number },
-): Promise<T> {
-  // unref: a retry pending at shutdown must not keep the process alive (the inbox reaps what it leaves as burnt)
-  const policy = retry(handleAll, { maxAttempts: Number.POSITIVE_INFINITY, backoff: new ExponentialBackoff(delays) });
-  return policy.dangerouslyUnref().execute(() => task(), AbortSignal.timeout(withinMs));
+/**
+ * Retry policies, built once: jittered exponential backoff with no attempt limit (the deadline is the bound). Unref'd:
+ * a retry pending at shutdown must not keep the process alive (the inbox reaps what it leaves as burnt).
+ */
+const retryPolicy = (initialDelay: number, maxDelay: number) =>
+  retry(handleAll, {
+    maxAttempts: Number.POSITIVE_INFINITY,
+    backoff: new ExponentialBackoff({ initialDelay, maxDelay }),
+  }).dangerouslyUnref();
+const CONFIRM_RETRY = retryPolicy(50, 1000);
+const DISCARD_RETRY = retryPolicy(200, 5000);
+
+/** Retries `task` under `policy` until it succeeds; past `withinMs` the last error is thrown. */
+function retryFor<T>(task: () => Promise<T>, withinMs: number, policy: typeof CONFIRM_RETRY): Promise<T> {
+  return policy.execute(() => task(), AbortSignal.timeout(withinMs));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
