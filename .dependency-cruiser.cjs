@@ -55,6 +55,14 @@ module.exports = {
       to: { path: npm(packages) },
     })),
     {
+      name: 'push-node-loads-no-relational-store',
+      severity: 'error',
+      comment:
+        'apps/netty-node runs on Redis alone: nothing it imports, however indirectly, may load the relational store (TypeORM entities and the pg driver cost memory on every node).',
+      from: { path: '^apps/netty-node/src/main\\.ts$' },
+      to: { reachable: true, path: ['^libs/(persistence|embedded|social|messaging|accounts)/', ...npm(ENGINES.persistence)] },
+    },
+    {
       name: 'core-and-protocol-import-no-engine-or-lib',
       severity: 'error',
       comment:

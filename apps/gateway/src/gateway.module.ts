@@ -1,4 +1,5 @@
-import { AccountsModule, TokenService } from '@app/accounts';
+import { AccountsModule } from '@app/accounts';
+import { TokenService } from '@app/tokens';
 import { ClusterNodeDirectory } from '@app/cluster';
 import { GatewayConfig } from '@app/config';
 import {

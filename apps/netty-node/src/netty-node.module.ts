@@ -1,4 +1,4 @@
-import { TokensModule } from '@app/accounts';
+import { TokensModule } from '@app/tokens';
 import { NettyNodeConfig } from '@app/config';
 import { INBOX_STORE, InboxStore, PRESENCE_STORE, PresenceStore } from '@app/core';
 import { appFoundation, HealthModule } from '@app/platform';

@@ -12,7 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser } from './auth.guard';
-import { AuthenticatedUser } from './authenticated-user';
+import { AuthenticatedUser } from '@app/tokens';
 import { LoginDto, LoginResponseDto, PublicUserDto, RefreshDto, RegisterDto, UserSearchQueryDto } from './dto/auth.dto';
 import { toPublicUser } from './public-user';
 import { LoginUseCase } from './use-cases/login.use-case';

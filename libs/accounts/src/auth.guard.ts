@@ -3,9 +3,8 @@ import { IS_PUBLIC } from '@app/platform';
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AuthenticatedUser } from './authenticated-user';
+import { AuthenticatedUser, TokenService } from '@app/tokens';
 import { KnownUsers } from './known-users';
-import { TokenService } from './token.service';
 
 /** Global guard: every route needs a valid bearer token unless marked @Public(). */
 @Injectable()

@@ -1,5 +1,3 @@
-export * from './authenticated-user';
 export * from './auth.guard';
-export * from './token.service';
 export * from './password-hasher';
 export * from './accounts.module';

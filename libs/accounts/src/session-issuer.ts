@@ -1,9 +1,8 @@
 import { NODE_DIRECTORY, NodeDirectory, SESSION_REGISTRY, SessionRegistry } from '@app/core';
 import type { DevicePlatform, LoginResponse } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
-import { AuthenticatedUser } from './authenticated-user';
+import { AuthenticatedUser, TokenService } from '@app/tokens';
 import { toPublicUser } from './public-user';
-import { TokenService } from './token.service';
 
 /**
  * Opens a session for a user: an access token naming the push node the hash ring picks now (so a client that

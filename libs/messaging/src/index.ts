@@ -1,7 +1,6 @@
 export * from './dispatch/message-dispatch.service';
 export * from './dispatch/push-router';
 export * from './send/send-message.use-case';
-export * from './inbox/inbox.service';
 export * from './history/history-query.service';
 export * from './storage/storage-consumers';
 export * from './messaging.module';

@@ -1,4 +1,5 @@
-import { AuthenticatedUser, CurrentUser } from '@app/accounts';
+import { AuthenticatedUser } from '@app/tokens';
+import { CurrentUser } from '@app/accounts';
 import { ApiErrorDto, RateLimit } from '@app/platform';
 import type {
   ConversationSummary,
@@ -38,7 +39,7 @@ import {
   SendMessageResponseDto,
 } from './dto/messaging.dto';
 import { HistoryQueryService } from './history/history-query.service';
-import { InboxService } from './inbox/inbox.service';
+import { InboxService } from '@app/inbox';
 import { SendMessageUseCase } from './send/send-message.use-case';
 import { RecallMessageUseCase } from './recall/recall-message.use-case';
 import { ReadReceiptsService } from './conversations/read-receipts.service';

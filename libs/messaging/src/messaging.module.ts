@@ -1,10 +1,10 @@
+import { InboxModule } from '@app/inbox';
 import { SocialModule } from '@app/social';
 import { Module } from '@nestjs/common';
 import { MessageDispatchService } from './dispatch/message-dispatch.service';
 import { PushRouter } from './dispatch/push-router';
 import { LocalMessageDispatcher } from './dispatch/local-message-dispatcher';
 import { HistoryQueryService } from './history/history-query.service';
-import { InboxService } from './inbox/inbox.service';
 import { ConversationsController, InboxController, MessagesController } from './messaging.controller';
 import { SendMessageUseCase } from './send/send-message.use-case';
 import { StorageConsumers, StorageEventsController, StorageSubscriptions } from './storage/storage-consumers';
@@ -18,19 +18,18 @@ import { InternalDispatchController } from './internal/internal-dispatch.control
 
 /** The gateway's message API: send, recall, inbox pull/ack, history, search, read receipts, typing, admin notices. Group sends use SocialModule's membership cache. */
 @Module({
-  imports: [SocialModule],
+  imports: [SocialModule, InboxModule],
   controllers: [MessagesController, ConversationsController, InboxController, AdminController],
   providers: [
     SendMessageUseCase,
     HistoryQueryService,
-    InboxService,
     RecallMessageUseCase,
     ReadReceiptsService,
     TypingService,
     NoticesService,
     AdminTokenGuard,
   ],
-  exports: [InboxService],
+  exports: [InboxModule],
 })
 export class MessagingApiModule {}
 
@@ -62,7 +61,3 @@ export class StorageModule {}
 /** storage-worker: the history and offline consumer groups as @EventPattern handlers (RocketMQ transport). */
 @Module({ controllers: [StorageEventsController], providers: [StorageConsumers] })
 export class StorageEventsModule {}
-
-/** Inbox access for push nodes (replay and acks). */
-@Module({ providers: [InboxService], exports: [InboxService] })
-export class InboxModule {}

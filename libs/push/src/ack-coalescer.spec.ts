@@ -1,4 +1,4 @@
-import { InboxService } from '@app/messaging';
+import { InboxService } from '@app/inbox';
 import { AckCoalescer } from './ack-coalescer';
 
 describe('AckCoalescer', () => {

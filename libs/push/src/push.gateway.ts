@@ -1,4 +1,5 @@
-import { TokenService } from '@app/accounts';
+import { TokenService } from '@app/tokens';
+import { InboxService } from '@app/inbox';
 import {
   DomainError,
   ErrorCode,
@@ -8,7 +9,6 @@ import {
   PresenceStore,
   Route,
 } from '@app/core';
-import { InboxService } from '@app/messaging';
 import { metrics } from '@app/platform';
 import { ClientToServerEvents, PushErrorCode, PushMessage, ServerToClientEvents, WireType } from '@app/protocol';
 import { pushRooms } from '@app/transport';

@@ -1,5 +1,5 @@
-import { TokensModule } from '@app/accounts';
-import { InboxModule } from '@app/messaging';
+import { TokensModule } from '@app/tokens';
+import { InboxModule } from '@app/inbox';
 import { Module } from '@nestjs/common';
 import { AckCoalescer } from './ack-coalescer';
 import { ConnectionLimits } from './connection-limits';

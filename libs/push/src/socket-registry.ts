@@ -1,5 +1,5 @@
 import type { ClientToServerEvents, PushMessage, ServerToClientEvents } from '@app/protocol';
-import type { AuthenticatedUser } from '@app/accounts';
+import type { AuthenticatedUser } from '@app/tokens';
 import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 

@@ -1,4 +1,5 @@
-import { AuthenticatedUser, CurrentUser } from '@app/accounts';
+import { AuthenticatedUser } from '@app/tokens';
+import { CurrentUser } from '@app/accounts';
 import { ApiErrorDto, UuidParam as Uuid } from '@app/platform';
 import type { GroupInvitationView, GroupJoinRequestView, GroupMemberView, GroupView } from '@app/protocol';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';

@@ -6,7 +6,7 @@ import type { DevicePlatform, LoginResponse } from '@app/protocol';
 import { Logger } from '@nestjs/common';
 import type { PasswordHasher } from '../password-hasher';
 import type { SessionIssuer } from '../session-issuer';
-import type { TokenService } from '../token.service';
+import type { TokenService } from '@app/tokens';
 import { LoginUseCase } from './login.use-case';
 
 type Policy = SwitchboardConfig['MULTI_DEVICE_POLICY'];

@@ -11,10 +11,9 @@ import {
 import { UsersRepository } from '@app/persistence';
 import type { DevicePlatform, LoginResponse } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthenticatedUser } from '../authenticated-user';
+import { AuthenticatedUser, TokenService } from '@app/tokens';
 import { PasswordHasher } from '../password-hasher';
 import { SessionIssuer } from '../session-issuer';
-import { TokenService } from '../token.service';
 
 @Injectable()
 export class LoginUseCase {

@@ -1,7 +1,6 @@
 import { PUSH_BROADCASTER, PushBroadcaster, SESSION_REGISTRY, SessionRegistry } from '@app/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthenticatedUser } from '../authenticated-user';
-import { TokenService } from '../token.service';
+import { AuthenticatedUser, TokenService } from '@app/tokens';
 
 /** Revokes the token, forgets its session, then ends the push sessions opened with it, on whichever node holds them. */
 @Injectable()

@@ -4,7 +4,7 @@ import { UsersRepository } from '@app/persistence';
 import type { RefreshResponse } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { SessionIssuer } from '../session-issuer';
-import { TokenService } from '../token.service';
+import { TokenService } from '@app/tokens';
 
 /** Key space of spent refresh tokens in the dedup store (no clientMsgId starts with it: those are client UUIDs). */
 const SPENT = 'refresh-token:';

@@ -1,0 +1,3 @@
+export * from './authenticated-user';
+export * from './token.service';
+export * from './tokens.module';
