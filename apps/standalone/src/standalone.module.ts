@@ -14,7 +14,13 @@ import { EmbeddedAdaptersModule } from '@app/embedded';
 import { LocalDispatchModule, LocalMessageDispatcher, MessagingApiModule } from '@app/messaging';
 import { PersistenceModule, RelationalStoreHealth } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
-import { localPushBroadcasterProvider, LocalPushTransport, NodeIdentity, PushModule } from '@app/push';
+import {
+  localPushBroadcasterProvider,
+  LocalPushTransport,
+  NodeIdentity,
+  PushModule,
+  SingleNodeDirectory,
+} from '@app/push';
 import { SocialModule } from '@app/social';
 import { WebStaticModule } from '@app/web-static';
 import { DynamicModule, Global, Module } from '@nestjs/common';
@@ -27,7 +33,7 @@ class NodeBindingsModule {
   static forIdentity(identity: NodeIdentity): DynamicModule {
     const providers = [
       { provide: NodeIdentity, useValue: identity },
-      { provide: NODE_DIRECTORY, useValue: { nodeFor: async () => ({ id: identity.id, url: identity.url }) } },
+      { provide: NODE_DIRECTORY, useValue: new SingleNodeDirectory(identity) },
     ];
     return { module: NodeBindingsModule, providers, exports: providers.map((p) => p.provide) };
   }

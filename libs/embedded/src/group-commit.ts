@@ -53,8 +53,14 @@ export class GroupCommit {
   flush(): void {
     this.scheduled = false;
     const jobs = this.queue;
-    if (!jobs.length || !this.db.open) return;
+    if (!jobs.length) return;
     this.queue = [];
+    if (!this.db.open) {
+      // submitted after close: refused, not left waiting for a commit that can never come
+      const error = new Error('the embedded database is closed');
+      for (const job of jobs) job.reject(error);
+      return;
+    }
     let outcomes: { ok: boolean; value?: unknown; error?: unknown }[];
     try {
       outcomes = this.runGroup(jobs) as typeof outcomes;
