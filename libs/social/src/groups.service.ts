@@ -274,7 +274,8 @@ export class GroupsService {
   ): Promise<GroupJoinRequestEntity> {
     await this.policy.groupRole(callerId, groupId, MANAGERS);
     const request = await this.groups.findJoinRequest(requestId);
-    if (!request || request.groupId !== groupId)
+    // an invitation shares the table but is the invitee's to decide, never a manager's in their place
+    if (!request || request.groupId !== groupId || request.invitedBy)
       throw new DomainError(ErrorCode.GroupJoinRequestNotFound, `join request ${requestId} not found`);
     if (request.status !== 'pending' || !(await this.groups.decideJoinRequest(request, status, this.clock.now()))) {
       throw new DomainError(
