@@ -1,5 +1,7 @@
 import { MessageDispatchConfig } from '@app/config';
 import {
+  Clock,
+  CLOCK,
   PRESENCE_EVENTS,
   PRESENCE_STORE,
   PresenceEvents,
@@ -33,9 +35,9 @@ class ClusterWiringModule implements OnApplicationBootstrap, OnApplicationShutdo
     const providers = [
       {
         provide: PUSH_TRANSPORT,
-        inject: [NODE_REGISTRY],
-        useFactory: (registry: NodeRegistry) => {
-          const addresses = new NodeAddressCache(() => registry.liveNodes());
+        inject: [NODE_REGISTRY, CLOCK],
+        useFactory: (registry: NodeRegistry, clock: Clock) => {
+          const addresses = new NodeAddressCache(() => registry.liveNodes(), undefined, clock);
           return new WsPushTransport(
             async (nodeId) => (await addresses.get(nodeId))?.internalUrl,
             config.INTERNAL_SECRET,
@@ -44,8 +46,9 @@ class ClusterWiringModule implements OnApplicationBootstrap, OnApplicationShutdo
       },
       {
         provide: NodeReaper,
-        inject: [NODE_REGISTRY, PRESENCE_STORE, PRESENCE_EVENTS],
-        useFactory: (r: NodeRegistry, p: PresenceStore, e: PresenceEvents) => new NodeReaper(r, p, e),
+        inject: [NODE_REGISTRY, PRESENCE_STORE, PRESENCE_EVENTS, CLOCK],
+        useFactory: (r: NodeRegistry, p: PresenceStore, e: PresenceEvents, clock: Clock) =>
+          new NodeReaper(r, p, e, clock),
       },
     ];
     return { module: ClusterWiringModule, providers, exports: [PUSH_TRANSPORT] };

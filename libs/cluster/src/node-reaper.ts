@@ -1,4 +1,4 @@
-import { NodeRegistry, PresenceEvents, PresenceStore } from '@app/core';
+import { Clock, NodeRegistry, PresenceEvents, PresenceStore, systemClock } from '@app/core';
 import { Logger } from '@nestjs/common';
 
 /**
@@ -14,6 +14,7 @@ export class NodeReaper {
     private readonly presence: PresenceStore,
     /** When given, users left with no route are announced offline (their node died without saying goodbye). */
     private readonly presenceEvents?: PresenceEvents,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async start(): Promise<void> {
@@ -41,7 +42,7 @@ export class NodeReaper {
   private async announceOffline(users: string[]): Promise<void> {
     try {
       const routes = await this.presence.routesOf(users);
-      const at = Date.now();
+      const at = this.clock.now();
       for (const userId of users) {
         if (!routes.has(userId)) await this.presenceEvents!.publish({ userId, online: false, at });
       }

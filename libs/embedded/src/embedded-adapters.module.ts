@@ -1,4 +1,6 @@
 import {
+  Clock,
+  CLOCK,
   HISTORY_STORE,
   INBOX_STORE,
   INVALIDATION_BUS,
@@ -38,8 +40,9 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
       { provide: EmbeddedDatabase, useFactory: () => new EmbeddedDatabase(options.file) },
       {
         provide: INBOX_STORE,
-        inject: [EmbeddedDatabase],
-        useFactory: (db: EmbeddedDatabase) => new SqliteInboxStore(db, { retentionMs: options.retentionMs }),
+        inject: [EmbeddedDatabase, CLOCK],
+        useFactory: (db: EmbeddedDatabase, clock: Clock) =>
+          new SqliteInboxStore(db, { retentionMs: options.retentionMs }, clock),
       },
       {
         provide: SEND_DEDUP_STORE,
@@ -48,13 +51,13 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
       },
       {
         provide: TOKEN_REVOCATION_STORE,
-        inject: [EmbeddedDatabase],
-        useFactory: (db: EmbeddedDatabase) => new SqliteTokenRevocationStore(db),
+        inject: [EmbeddedDatabase, CLOCK],
+        useFactory: (db: EmbeddedDatabase, clock: Clock) => new SqliteTokenRevocationStore(db, clock),
       },
       {
         provide: SESSION_REGISTRY,
-        inject: [EmbeddedDatabase],
-        useFactory: (db: EmbeddedDatabase) => new SqliteSessionRegistry(db),
+        inject: [EmbeddedDatabase, CLOCK],
+        useFactory: (db: EmbeddedDatabase, clock: Clock) => new SqliteSessionRegistry(db, clock),
       },
       {
         provide: HISTORY_STORE,
@@ -71,7 +74,7 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
           dedup: SqliteSendDedupStore,
         ) => new SqliteSendJournal(db, inbox, history, dedup),
       },
-      { provide: PRESENCE_STORE, useFactory: () => new InMemoryPresenceStore() },
+      { provide: PRESENCE_STORE, inject: [CLOCK], useFactory: (clock: Clock) => new InMemoryPresenceStore(clock) },
       { provide: PRESENCE_EVENTS, useFactory: () => new InProcessPresenceEvents() },
       {
         provide: LAST_SEEN_STORE,

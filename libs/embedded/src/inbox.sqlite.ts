@@ -1,4 +1,4 @@
-import { InboxRead, InboxStore, InboxWrite, SeqAllocation, StoredInboxEntry } from '@app/core';
+import { Clock, InboxRead, InboxStore, InboxWrite, SeqAllocation, StoredInboxEntry, systemClock } from '@app/core';
 import type { Statement } from 'better-sqlite3';
 import { EmbeddedDatabase } from './embedded-database';
 
@@ -16,6 +16,7 @@ export class SqliteInboxStore implements InboxStore {
   constructor(
     private readonly database: EmbeddedDatabase,
     private readonly options: { retentionMs: number },
+    private readonly clock: Clock = systemClock,
   ) {
     const db = database.db;
     this.st = {
@@ -67,19 +68,17 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async confirm(allocations: SeqAllocation[]): Promise<void> {
-    const forgetAt = Date.now() + this.options.retentionMs;
-    await this.database.writes.submit(() =>
-      allocations.forEach((a) => this.st.confirm.run(forgetAt, a.userId, a.seq)),
-    );
+    const forgetAt = this.clock.now() + this.options.retentionMs;
+    await this.database.writes.submit(() => allocations.forEach((a) => this.st.confirm.run(forgetAt, a.userId, a.seq)));
   }
 
   async burn(allocations: SeqAllocation[]): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     await this.database.writes.submit(() => allocations.forEach((a) => this.burnOne(a.userId, a.seq, now)));
   }
 
   async settle(allocations: SeqAllocation[]): Promise<'published' | 'void'> {
-    const now = Date.now();
+    const now = this.clock.now();
     return this.database.writes.submit(() => {
       const pending = allocations.map(
         (a) => this.st.pendingOne.get(a.userId, a.seq) as { confirmed: number } | undefined,
@@ -107,7 +106,7 @@ export class SqliteInboxStore implements InboxStore {
 
   /** `append` for a caller already inside a write of the group commit (the one-process send journal). */
   appendNow(writes: InboxWrite[]): number {
-    const oldest = Date.now() - this.options.retentionMs;
+    const oldest = this.clock.now() - this.options.retentionMs;
     let written = 0;
     for (const w of writes) {
       // a redelivery after the ack, or a message already past retention, is not written
@@ -122,7 +121,7 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async read(userId: string, afterSeq: number, limit: number): Promise<InboxRead> {
-    const now = Date.now();
+    const now = this.clock.now();
     return this.database.writes.submit(() => {
       for (const { seq } of this.st.expiredPending.all(userId, now) as { seq: number }[])
         this.burnOne(userId, seq, now);

@@ -1,4 +1,4 @@
-import { PresenceStore, Route } from '@app/core';
+import { Clock, PresenceStore, Route, systemClock } from '@app/core';
 
 interface Connection {
   nodeId: string;
@@ -10,10 +10,12 @@ export class InMemoryPresenceStore implements PresenceStore {
   /** userId → connectionId → connection */
   private readonly users = new Map<string, Map<string, Connection>>();
 
+  constructor(private readonly clock: Clock = systemClock) {}
+
   async connect(route: Route, ttlMs: number): Promise<void> {
     let connections = this.users.get(route.userId);
     if (!connections) this.users.set(route.userId, (connections = new Map()));
-    connections.set(route.connectionId, { nodeId: route.nodeId, expiresAt: Date.now() + ttlMs });
+    connections.set(route.connectionId, { nodeId: route.nodeId, expiresAt: this.clock.now() + ttlMs });
   }
 
   async disconnect(route: Route): Promise<void> {
@@ -29,7 +31,7 @@ export class InMemoryPresenceStore implements PresenceStore {
   }
 
   async routesOf(userIds: string[]): Promise<Map<string, Route[]>> {
-    const now = Date.now();
+    const now = this.clock.now();
     const result = new Map<string, Route[]>();
     for (const userId of userIds) {
       const connections = this.users.get(userId);

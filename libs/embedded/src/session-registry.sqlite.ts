@@ -1,4 +1,4 @@
-import { SessionEntry, SessionRegistry } from '@app/core';
+import { Clock, SessionEntry, SessionRegistry, systemClock } from '@app/core';
 import type { DevicePlatform } from '@app/protocol';
 import type { Statement } from 'better-sqlite3';
 import { EmbeddedDatabase } from './embedded-database';
@@ -10,7 +10,10 @@ export class SqliteSessionRegistry implements SessionRegistry {
   private readonly list: Statement;
   private readonly delete: Statement;
 
-  constructor(database: EmbeddedDatabase) {
+  constructor(
+    database: EmbeddedDatabase,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.upsert = database.db.prepare(
       'INSERT OR REPLACE INTO user_session (token_id, user_id, platform, expires_at) VALUES (?, ?, ?, ?)',
     );
@@ -22,12 +25,12 @@ export class SqliteSessionRegistry implements SessionRegistry {
   }
 
   async register(userId: string, tokenId: string, platform: DevicePlatform, expiresAt: number): Promise<void> {
-    this.purge.run(Date.now());
+    this.purge.run(this.clock.now());
     this.upsert.run(tokenId, userId, platform, Math.ceil(expiresAt));
   }
 
   async sessionsOf(userId: string): Promise<SessionEntry[]> {
-    return this.list.all(userId, Date.now()) as SessionEntry[];
+    return this.list.all(userId, this.clock.now()) as SessionEntry[];
   }
 
   async remove(tokenId: string): Promise<void> {

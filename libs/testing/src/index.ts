@@ -3,3 +3,4 @@ export * from './free-port';
 export * from './wait-for';
 export * from './redis-test-database';
 export * from './tcp-fault-proxy';
+export * from './timeline';

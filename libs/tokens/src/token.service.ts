@@ -1,5 +1,13 @@
 import { SwitchboardConfig } from '@app/config';
-import { DomainError, ErrorCode, newTimeOrderedId, TOKEN_REVOCATION_STORE, TokenRevocationStore } from '@app/core';
+import {
+  Clock,
+  CLOCK,
+  DomainError,
+  ErrorCode,
+  newTimeOrderedId,
+  TOKEN_REVOCATION_STORE,
+  TokenRevocationStore,
+} from '@app/core';
 import { DEVICE_PLATFORMS, DevicePlatform } from '@app/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -22,6 +30,7 @@ export class TokenService {
     private readonly jwt: JwtService,
     @Inject(TOKEN_REVOCATION_STORE) private readonly revocations: TokenRevocationStore,
     private readonly config: SwitchboardConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A refresh token bound to the access token `accessTokenId`; its lifetime is REFRESH_TTL_SECONDS. */
@@ -32,7 +41,15 @@ export class TokenService {
   ): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = this.config.REFRESH_TTL_SECONDS;
     const token = await this.jwt.signAsync(
-      { typ: 'refresh', sub: user.id, usr: user.username, jti: newTimeOrderedId(), at: accessTokenId, plt: platform },
+      {
+        typ: 'refresh',
+        sub: user.id,
+        usr: user.username,
+        jti: newTimeOrderedId(),
+        at: accessTokenId,
+        plt: platform,
+        iat: this.nowSeconds(),
+      },
       { expiresIn },
     );
     return { token, expiresIn };
@@ -42,7 +59,10 @@ export class TokenService {
   async verifyRefresh(token: string): Promise<RefreshGrant> {
     let claims: RefreshTokenClaims;
     try {
-      claims = await this.jwt.verifyAsync<RefreshTokenClaims>(token, { algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync<RefreshTokenClaims>(token, {
+        algorithms: ['HS256'],
+        clockTimestamp: this.nowSeconds(),
+      });
     } catch (error) {
       if ((error as Error).name === 'TokenExpiredError')
         throw new DomainError(ErrorCode.RefreshTokenExpired, 'refresh token expired, log in again');
@@ -76,15 +96,16 @@ export class TokenService {
       node: nodeId,
       jti: newTimeOrderedId(),
       plt: platform,
+      iat: this.nowSeconds(),
     });
     const claims = this.toUser(this.jwt.decode<AccessTokenClaims>(token));
-    return { token, expiresIn: claims.expiresAt - Math.floor(Date.now() / 1000), claims };
+    return { token, expiresIn: claims.expiresAt - this.nowSeconds(), claims };
   }
 
   /** Verifies signature, expiry and revocation. */
   async verify(token: string): Promise<AuthenticatedUser> {
     const known = this.verified.get(token);
-    if (known && known.expiresAt * 1000 > Date.now()) return this.unlessRevoked(known);
+    if (known && known.expiresAt * 1000 > this.clock.now()) return this.unlessRevoked(known);
     return this.unlessRevoked(await this.verifySignature(token));
   }
 
@@ -97,7 +118,10 @@ export class TokenService {
   private async verifySignature(token: string): Promise<AuthenticatedUser> {
     let claims: AccessTokenClaims;
     try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, {
+        algorithms: ['HS256'],
+        clockTimestamp: this.nowSeconds(),
+      });
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       throw new DomainError(
@@ -119,6 +143,11 @@ export class TokenService {
   /** Revokes a token known only by its id; `expiresAt` in epoch ms. */
   revokeId(tokenId: string, expiresAt: number): Promise<void> {
     return this.revocations.revoke(tokenId, expiresAt);
+  }
+
+  /** JWT time (iat, exp) on the injected clock, like every other expiry. */
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
   }
 
   private toUser(claims: AccessTokenClaims): AuthenticatedUser {

@@ -1,3 +1,5 @@
+import { Clock, systemClock } from '@app/core';
+
 export interface NodeAddresses {
   id: string;
   publicUrl: string;
@@ -17,10 +19,11 @@ export class NodeAddressCache {
   constructor(
     private readonly load: () => Promise<NodeAddresses[]>,
     private readonly maxAgeMs = 2000,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(nodeId: string): Promise<NodeAddresses | undefined> {
-    const stale = Date.now() - this.loadedAt > this.maxAgeMs;
+    const stale = this.clock.now() - this.loadedAt > this.maxAgeMs;
     if (stale || !this.byId.has(nodeId)) await this.refresh();
     return this.byId.get(nodeId);
   }
@@ -29,7 +32,7 @@ export class NodeAddressCache {
     this.loading ??= this.load()
       .then((nodes) => {
         this.byId = new Map(nodes.map((n) => [n.id, n]));
-        this.loadedAt = Date.now();
+        this.loadedAt = this.clock.now();
       })
       .finally(() => (this.loading = undefined));
     return this.loading;

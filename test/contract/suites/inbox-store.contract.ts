@@ -1,27 +1,30 @@
 import { InboxStore, InboxWrite, newTimeOrderedId } from '@app/core';
+import { realTimeline, Timeline } from '@app/testing';
 
 export interface InboxStoreHarness {
   /** A store whose entries expire after `retentionMs`. */
   create(options: { retentionMs: number }): Promise<InboxStore>;
   close(): Promise<void>;
+  /** The time the stores run on (default: the real clock). */
+  timeline?: Timeline;
 }
 
 const DAY = 24 * 3600 * 1000;
-const FAR = () => Date.now() + 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
- * A deadline far enough off that a busy machine does not pass it between the calls that must come before it, and
- * the wait until it has passed: the tests wait for the moment that matters, not a fixed short sleep.
+ * A deadline far enough off that a busy machine does not pass it between the calls that must come before it (on the
+ * real clock), and the wait until it has passed: the tests wait for the moment that matters, not a fixed short sleep.
  */
 const SOON_MS = 1500;
-const soon = () => Date.now() + SOON_MS;
-const past = (deadline: number) => sleep(Math.max(0, deadline - Date.now()) + 100);
 
 /** Every InboxStore adapter must pass this suite (see docs/architecture.md, 'The delivery contract'). */
 export function inboxStoreContract(harness: InboxStoreHarness): void {
+  const time = harness.timeline ?? realTimeline;
+  const FAR = () => time.now() + 60_000;
+  const soon = () => time.now() + SOON_MS;
+  const past = (deadline: number) => time.passTo(deadline);
   let store: InboxStore;
   const user = () => `u-${newTimeOrderedId()}`;
-  const write = (userId: string, seq: number, createdAt = Date.now()): InboxWrite => ({
+  const write = (userId: string, seq: number, createdAt = time.now()): InboxWrite => ({
     userId,
     seq,
     payload: JSON.stringify({ body: `m${seq}` }),
@@ -250,7 +253,7 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
     it('does not serve entries older than the retention', async () => {
       const u = user();
       await short.allocate([u, u], FAR());
-      await short.append([write(u, 1, Date.now() - 5000), write(u, 2)]);
+      await short.append([write(u, 1, time.now() - 5000), write(u, 2)]);
       const read = await short.read(u, 0, 10);
       expect(read.entries.map((e) => e.seq)).toEqual([2]);
       expect(read.pending).toEqual([]);
@@ -259,14 +262,14 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
     it('does not write a message that is already past retention', async () => {
       const u = user();
       await short.allocate([u], FAR());
-      expect(await short.append([write(u, 1, Date.now() - 5000)])).toBe(0);
+      expect(await short.append([write(u, 1, time.now() - 5000)])).toBe(0);
       expect(await short.read(u, 0, 10)).toMatchObject({ entries: [], pending: [] });
     });
 
     it('forgets a confirmed seq whose write never came within the retention', async () => {
       const u = user();
       await short.confirm(await short.allocate([u], soon()));
-      const confirmedAt = Date.now();
+      const confirmedAt = time.now();
       expect((await short.read(u, 0, 10)).pending).toEqual([1]);
       await past(confirmedAt + 3000);
       expect(await short.read(u, 0, 10)).toMatchObject({ entries: [], pending: [], headSeq: 1 });

@@ -1,14 +1,17 @@
 import { newTimeOrderedId, PresenceStore } from '@app/core';
+import { realTimeline, Timeline } from '@app/testing';
 
 export interface PresenceStoreHarness {
+  /** The time the adapter runs on (default: the real clock). */
+  timeline?: Timeline;
   create(): Promise<PresenceStore>;
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TTL = 30_000;
 
 export function presenceStoreContract(harness: PresenceStoreHarness): void {
+  const time = harness.timeline ?? realTimeline;
   let store: PresenceStore;
   const id = (p: string) => `${p}-${newTimeOrderedId()}`;
 
@@ -46,12 +49,12 @@ export function presenceStoreContract(harness: PresenceStoreHarness): void {
   it('expires routes that are not refreshed, and keeps refreshed ones', async () => {
     const [u, v, node] = [id('u'), id('u'), id('n')];
     // TTLs far enough off that a busy machine does not outlive them between the calls; then wait past the first
-    const connectedAt = Date.now();
+    const connectedAt = time.now();
     await store.connect({ userId: u, connectionId: 'c1', nodeId: node }, 1500);
     await store.connect({ userId: v, connectionId: 'c1', nodeId: node }, 1500);
-    await sleep(Math.max(0, connectedAt + 750 - Date.now()));
+    await time.passTo(connectedAt + 750);
     await store.refresh(node, [{ userId: v, connectionId: 'c1', nodeId: node }], 60_000);
-    await sleep(Math.max(0, connectedAt + 1500 - Date.now()) + 100);
+    await time.passTo(connectedAt + 1500);
     const routes = await store.routesOf([u, v]);
     expect(routes.has(u)).toBe(false);
     expect(routes.get(v)).toHaveLength(1);

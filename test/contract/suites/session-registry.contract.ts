@@ -1,14 +1,16 @@
 import { newTimeOrderedId, SessionRegistry } from '@app/core';
+import { realTimeline, Timeline } from '@app/testing';
 
 export interface SessionRegistryHarness {
+  /** The time the adapter runs on (default: the real clock). */
+  timeline?: Timeline;
   create(): Promise<SessionRegistry>;
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Every SessionRegistry: sessions listed per user with platform and expiry, oldest first; expired and removed ones gone. */
 export function sessionRegistryContract(harness: SessionRegistryHarness): void {
+  const time = harness.timeline ?? realTimeline;
   let registry: SessionRegistry;
 
   beforeAll(async () => {
@@ -19,7 +21,7 @@ export function sessionRegistryContract(harness: SessionRegistryHarness): void {
   it('lists a user’s sessions with platform and expiry, oldest token first, and no one else’s', async () => {
     const [alice, bob] = [newTimeOrderedId(), newTimeOrderedId()];
     const [t1, t2, t3] = [newTimeOrderedId(), newTimeOrderedId(), newTimeOrderedId()];
-    const expiresAt = Date.now() + 60_000;
+    const expiresAt = time.now() + 60_000;
     await registry.register(alice, t2, 'ios', expiresAt + 1);
     await registry.register(alice, t1, 'web', expiresAt);
     await registry.register(bob, t3, 'web', expiresAt);
@@ -34,8 +36,8 @@ export function sessionRegistryContract(harness: SessionRegistryHarness): void {
   it('forgets a removed session and ignores an unknown one', async () => {
     const user = newTimeOrderedId();
     const [kept, removed] = [newTimeOrderedId(), newTimeOrderedId()];
-    await registry.register(user, kept, 'android', Date.now() + 60_000);
-    await registry.register(user, removed, 'android', Date.now() + 60_000);
+    await registry.register(user, kept, 'android', time.now() + 60_000);
+    await registry.register(user, removed, 'android', time.now() + 60_000);
     await registry.remove(removed);
     await registry.remove(newTimeOrderedId());
     expect((await registry.sessionsOf(user)).map((s) => s.tokenId)).toEqual([kept]);
@@ -45,11 +47,11 @@ export function sessionRegistryContract(harness: SessionRegistryHarness): void {
     const user = newTimeOrderedId();
     const [short, long] = [newTimeOrderedId(), newTimeOrderedId()];
     // far enough off that a busy machine does not pass it before the first read; then wait until it has passed
-    const expiry = Date.now() + 1500;
+    const expiry = time.now() + 1500;
     await registry.register(user, short, 'desktop', expiry);
-    await registry.register(user, long, 'other', Date.now() + 60_000);
+    await registry.register(user, long, 'other', time.now() + 60_000);
     expect(await registry.sessionsOf(user)).toHaveLength(2);
-    await sleep(Math.max(0, expiry - Date.now()) + 100);
+    await time.passTo(expiry);
     expect((await registry.sessionsOf(user)).map((s) => s.tokenId)).toEqual([long]);
   });
 }
