@@ -2,8 +2,9 @@ import { TokensModule } from '@app/tokens';
 import { NettyNodeConfig } from '@app/config';
 import { INBOX_STORE, InboxStore, PRESENCE_STORE, PresenceStore } from '@app/core';
 import { appFoundation, HealthModule } from '@app/platform';
-import { NodeIdentity, PushModule } from '@app/push';
+import { NodeIdentity, PushDeliveryService, PushModule } from '@app/push';
 import { RedisAdaptersModule } from '@app/redis';
+import { InternalPushServer } from '@app/transport';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { NodeLifecycle } from './node-lifecycle.service';
 
@@ -37,7 +38,19 @@ export class NettyNodeModule {
           { name: 'inbox', check: () => ref.get<InboxStore>(INBOX_STORE, { strict: false }).ping() },
         ]),
       ],
-      providers: [NodeLifecycle],
+      providers: [
+        NodeLifecycle,
+        {
+          // dispatch's way in: batches for this node's sockets over the internal WebSocket (opened by NodeLifecycle)
+          provide: InternalPushServer,
+          inject: [PushDeliveryService],
+          useFactory: (delivery: PushDeliveryService) =>
+            new InternalPushServer(
+              { port: config.INTERNAL_PORT, host: config.HOST, secret: config.INTERNAL_SECRET },
+              (batch) => delivery.deliver(batch),
+            ),
+        },
+      ],
     };
   }
 }

@@ -130,6 +130,16 @@ export class SwitchboardConfig {
   @Type(() => Number)
   PUSH_SOCKET_EVENTS_PER_SECOND = 200;
 
+  /**
+   * Push node: how long a client's route lives in presence without a heartbeat (the node refreshes its routes every
+   * third of it). A node that dies without leaving has its routes reaped at once in a cluster; this bounds the rest.
+   */
+  @IsInt()
+  @Min(3000)
+  @Max(3600_000)
+  @Type(() => Number)
+  PUSH_ROUTE_TTL_MS = 60_000;
+
   /** How long dispatch waits for the broker's receipt before a send fails (and its seqs may be burnt). */
   @IsInt()
   @Min(100)

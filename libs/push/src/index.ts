@@ -4,6 +4,7 @@ export * from './push-delivery.service';
 export * from './local-push.transport';
 export * from './single-node.directory';
 export * from './push.gateway';
+export * from './route-presence';
 export * from './push.module';
 export * from './local-push.broadcaster';
 export * from './slow-consumer.guard';

@@ -5,6 +5,3 @@ export class NodeIdentity {
     readonly url: string,
   ) {}
 }
-
-/** How long a route lives without a heartbeat; heartbeats run every third of it. */
-export const ROUTE_TTL_MS = 60_000;
