@@ -51,4 +51,30 @@ describe('consent changes reach every gateway at once (split, two gateways)', ()
     await viaSecond(owner).request('DELETE', `/groups/${group.id}`);
     await expect(owner.sendToGroup(group.id, 'dissolved')).rejects.toEqual(error(403, 'NOT_A_MEMBER'));
   });
+
+  it('the typing limit (one per second per conversation) holds across both gateways', async () => {
+    const [x, y] = [await cluster.user('typ'), await cluster.user('typ')];
+    await befriend(x, y);
+    const conversationId = `d:${[x.userId, y.userId].sort().join(':')}`;
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 204,
+        (e: { status?: number }) => e.status,
+      );
+    // conclusive only when both requests went and came back within the one-second window: then exactly one passes,
+    // whichever gateway it reached first (a per-gateway count would let both through)
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      const answers = await Promise.all([
+        outcome(x.typing(conversationId)),
+        outcome(viaSecond(x).request('POST', `/conversations/${encodeURIComponent(conversationId)}/typing`)),
+      ]);
+      if (Date.now() - started < 900) {
+        expect(answers.sort()).toEqual([204, 429]);
+        break;
+      }
+      if (attempt === 10) throw new Error('no pair of typing requests answered within 900 ms in 10 tries');
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+  });
 });

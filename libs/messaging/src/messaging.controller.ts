@@ -154,6 +154,7 @@ export class ConversationsController {
   }
 
   @Post(':id/typing')
+  @RateLimit('typing')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Tell the other participants you are typing (live `typing` socket event, never stored)',

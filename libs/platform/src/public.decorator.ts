@@ -5,6 +5,6 @@ export const IS_PUBLIC = 'switchboard:isPublic';
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 export const RATE_LIMIT_BUCKET = 'switchboard:rateLimitBucket';
-export type RateLimitBucket = 'send' | 'login';
+export type RateLimitBucket = 'send' | 'login' | 'typing';
 /** Puts a route under a stricter named rate limit on top of the default one. */
 export const RateLimit = (bucket: RateLimitBucket) => SetMetadata(RATE_LIMIT_BUCKET, bucket);

@@ -4,6 +4,8 @@ import { ThrottlerGuard, ThrottlerModule, ThrottlerRequest, ThrottlerStorage } f
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
 
 const MINUTE = 60_000;
+/** One typing indicator per user and conversation per interval; more is refused (429). */
+export const TYPING_INTERVAL_MS = 1000;
 
 /**
  * Per-user rate limits: the `default` bucket on every route, `send` and `login` only where a route names them.
@@ -33,6 +35,13 @@ export class RateLimitGuard extends ThrottlerGuard {
     const http = context.switchToHttp();
     return { req: http.getRequest(), res: http.getResponse() };
   }
+}
+
+/** Typing indicators are limited per user and conversation (the route's `:id`), not per user. */
+function typingTrackerOf(req: Record<string, unknown>): string {
+  const user = req.user as { userId?: string } | undefined;
+  const params = req.params as { id?: unknown } | undefined;
+  return `typing:${user?.userId ?? String(req.ip)}:${String(params?.id ?? '')}`;
 }
 
 /** The username a login or register names, whoever sends it (case-folded: usernames are case-insensitive). */
@@ -67,6 +76,8 @@ export class RateLimitModule {
                 limit: config.RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE,
                 getTracker: usernameOf,
               },
+              // one typing indicator per second per conversation, in the store every gateway shares
+              { name: 'typing', ttl: TYPING_INTERVAL_MS, limit: 1, getTracker: typingTrackerOf },
             ],
             ...(storage && { storage }),
           }),
