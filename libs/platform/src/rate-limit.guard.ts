@@ -77,7 +77,9 @@ export class RateLimitModule {
                 getTracker: usernameOf,
               },
               // one typing indicator per second per conversation, in the store every gateway shares
-              { name: 'typing', ttl: TYPING_INTERVAL_MS, limit: 1, getTracker: typingTrackerOf },
+              // blockDuration 1 ms: a fixed window; the default (block for the ttl again on every refused hit) would
+              // keep a client that types every 900 ms, or retries fast, refused for as long as it goes on
+              { name: 'typing', ttl: TYPING_INTERVAL_MS, limit: 1, blockDuration: 1, getTracker: typingTrackerOf },
             ],
             ...(storage && { storage }),
           }),
