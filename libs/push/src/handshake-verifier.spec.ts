@@ -1,5 +1,5 @@
 import { SwitchboardConfig } from '@app/config';
-import { newTimeOrderedId } from '@app/core';
+import { DependencyUnavailableError, newTimeOrderedId, TokenRevocationStore } from '@app/core';
 import { EmbeddedDatabase, SqliteTokenRevocationStore } from '@app/embedded';
 import { PushErrorCode } from '@app/protocol';
 import { ManualTimeline } from '@app/testing';
@@ -11,6 +11,8 @@ import { NodeIdentity } from './node-identity';
 /** The push handshake on a real TokenService (HS256, embedded revocations, a manual clock). */
 describe('HandshakeVerifier', () => {
   const TTL_SECONDS = 900;
+  const SECRET = 'handshake-spec-secret-0123456789abcdef';
+  const NODE = new NodeIdentity('node-a', 'http://127.0.0.1:1');
   let database: EmbeddedDatabase;
   let clock: ManualTimeline;
   let tokens: TokenService;
@@ -29,7 +31,7 @@ describe('HandshakeVerifier', () => {
     });
     const config = { REFRESH_TTL_SECONDS: 3600 } as SwitchboardConfig;
     tokens = new TokenService(jwt, new SqliteTokenRevocationStore(database, clock), config, clock);
-    verifier = new HandshakeVerifier(new NodeIdentity('node-a', 'http://127.0.0.1:1'), tokens);
+    verifier = new HandshakeVerifier(NODE, tokens);
   });
   afterEach(() => database.close());
 
@@ -82,5 +84,18 @@ describe('HandshakeVerifier', () => {
     const refused = verifier.verify({ token });
     await expect(refused).rejects.toBeInstanceOf(PushRefusal);
     await expect(refused).rejects.toEqual(refusal(PushErrorCode.TokenWrongNode, /node-b/));
+  });
+
+  it('asks the client to retry, not to log in again, when the revocation store is down', async () => {
+    const { token } = await tokens.issue(user, 'node-a');
+    // the split's revocation store (Redis) during an outage: its adapter throws DependencyUnavailableError
+    const down: TokenRevocationStore = {
+      revoke: async () => undefined,
+      isRevoked: async () => Promise.reject(new DependencyUnavailableError('redis')),
+    };
+    const jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: TTL_SECONDS } });
+    const config = { REFRESH_TTL_SECONDS: 3600 } as SwitchboardConfig;
+    const outage = new HandshakeVerifier(NODE, new TokenService(jwt, down, config, clock));
+    await expect(outage.verify({ token })).rejects.toEqual(refusal(PushErrorCode.Internal, /retry/));
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '@app/core';
+import { DependencyUnavailableError, DomainError, ErrorCode } from '@app/core';
 import { PushErrorCode } from '@app/protocol';
 import { AuthenticatedUser, TokenService } from '@app/tokens';
 import { Injectable } from '@nestjs/common';
@@ -39,6 +39,9 @@ export class HandshakeVerifier {
     try {
       user = await this.tokens.verify(token);
     } catch (error) {
+      // the revocation store being down says nothing about the token: the client should retry, not log in again
+      if (error instanceof DependencyUnavailableError)
+        throw new PushRefusal(PushErrorCode.Internal, 'could not check the token now, retry');
       const revoked = error instanceof DomainError && error.code === ErrorCode.TokenRevoked;
       throw new PushRefusal(
         revoked ? PushErrorCode.TokenRevoked : PushErrorCode.TokenInvalid,
