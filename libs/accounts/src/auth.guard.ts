@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '@app/core';
+import { bearerToken, DomainError, ErrorCode } from '@app/core';
 import { IS_PUBLIC } from '@app/platform';
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -20,8 +20,8 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>();
-    const [scheme, token] = (req.headers.authorization ?? '').split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) {
       throw new DomainError(ErrorCode.Unauthenticated, 'missing bearer token in the Authorization header');
     }
     const user = await this.tokens.verify(token);

@@ -17,3 +17,4 @@ export * from './ports/invalidation-bus.port';
 export * from './ports/session-registry.port';
 export * from './ports/presence-events.port';
 export * from './ports/send-journal.port';
+export * from './secrets/shared-secret';

@@ -1,8 +1,7 @@
-import { PushBatch } from '@app/core';
+import { PushBatch, SharedSecret } from '@app/core';
 import { Logger } from '@nestjs/common';
 import { IncomingMessage } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { hasInternalSecret } from './internal-secret';
 import { isInternalPushFrame } from './internal-push.protocol';
 
 /** The push node's end of the internal WebSocket: only dispatch (holding the internal secret) may connect. */
@@ -16,12 +15,12 @@ export class InternalPushServer {
   ) {}
 
   async listen(): Promise<number> {
+    const secret = new SharedSecret(this.options.secret);
     const server = new WebSocketServer({
       port: this.options.port,
       host: this.options.host,
       maxPayload: 64 * 1024 * 1024,
-      verifyClient: (info: { req: IncomingMessage }) =>
-        hasInternalSecret(info.req.headers.authorization, this.options.secret),
+      verifyClient: (info: { req: IncomingMessage }) => secret.matchesBearer(info.req.headers.authorization),
     });
     this.server = server;
     server.on('connection', (socket) => {

@@ -1,12 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-
-/** Constant-time check of a `Bearer <secret>` header against the internal secret. */
-export function hasInternalSecret(header: string | string[] | undefined, secret: string): boolean {
-  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(header.slice(7)), digest(secret));
-}
-
+/** The header dispatch and the gateways send to prove they hold the internal secret (checked with SharedSecret). */
 export function internalAuthHeader(secret: string): string {
   return `Bearer ${secret}`;
 }

@@ -1,3 +1,4 @@
+import { bearerToken } from '@app/core';
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -59,7 +60,7 @@ export class WsForwarder {
 
   private async target(req: IncomingMessage): Promise<string> {
     const url = new URL(req.url ?? '/', 'http://gateway');
-    const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
+    const token = url.searchParams.get('token') ?? bearerToken(req.headers.authorization);
     if (!token)
       throw Object.assign(new Error('pass the access token as ?token= (or an Authorization header)'), { status: 401 });
     const nodeId = await this.options.nodeOfToken(token);
@@ -74,10 +75,6 @@ export class WsForwarder {
 
 function isEntryPath(url: string | undefined): boolean {
   return !!url && (url === WS_ENTRY_PATH || url.startsWith(`${WS_ENTRY_PATH}/`) || url.startsWith(`${WS_ENTRY_PATH}?`));
-}
-
-function bearer(header: string | undefined): string | undefined {
-  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
 
 function reply(res: ServerResponse, status: number, code: string, message: string): void {

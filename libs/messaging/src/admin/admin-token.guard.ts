@@ -1,8 +1,7 @@
 import { SwitchboardConfig } from '@app/config';
-import { DomainError, ErrorCode } from '@app/core';
+import { bearerToken, DomainError, ErrorCode, SharedSecret } from '@app/core';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * The admin API's own authentication: `Authorization: Bearer <ADMIN_TOKEN>` (the routes are @Public() for the user
@@ -12,23 +11,19 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  private readonly expected?: Buffer;
+  private readonly expected?: SharedSecret;
 
   constructor(config: SwitchboardConfig) {
-    if (config.ADMIN_TOKEN) this.expected = digest(config.ADMIN_TOKEN);
+    if (config.ADMIN_TOKEN) this.expected = new SharedSecret(config.ADMIN_TOKEN);
   }
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     if (!this.expected) throw new DomainError(ErrorCode.NotFound, `Cannot ${req.method} ${req.originalUrl ?? req.url}`);
-    const [scheme, token] = (req.headers.authorization ?? '').split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token)
+    const token = bearerToken(req.headers.authorization);
+    if (!token)
       throw new DomainError(ErrorCode.Unauthenticated, 'missing admin bearer token in the Authorization header');
-    if (!timingSafeEqual(digest(token), this.expected)) throw new DomainError(ErrorCode.Forbidden, 'wrong admin token');
+    if (!this.expected.matches(token)) throw new DomainError(ErrorCode.Forbidden, 'wrong admin token');
     return true;
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

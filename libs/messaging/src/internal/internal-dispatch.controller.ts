@@ -1,6 +1,5 @@
 import { SwitchboardConfig } from '@app/config';
-import { DispatchCommand, DomainError, ErrorCode } from '@app/core';
-import { hasInternalSecret, internalAuthHeader } from '@app/transport';
+import { DispatchCommand, DomainError, ErrorCode, SharedSecret } from '@app/core';
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { MessageDispatchService } from '../dispatch/message-dispatch.service';
@@ -20,18 +19,29 @@ import {
 @Controller()
 export class InternalDispatchController {
   private readonly logger = new Logger(InternalDispatchController.name);
+  private readonly secret?: SharedSecret;
 
   constructor(
     private readonly dispatch: MessageDispatchService,
-    private readonly config: SwitchboardConfig,
-  ) {}
+    config: SwitchboardConfig,
+  ) {
+    const expected = (config as { INTERNAL_SECRET?: string }).INTERNAL_SECRET;
+    if (expected) this.secret = new SharedSecret(expected);
+  }
 
   @MessagePattern(DISPATCH_BATCH_PATTERN)
   async dispatchBatch(@Payload() request: DispatchBatchRequest): Promise<DispatchBatchReply> {
     this.authenticate(request?.secret);
-    if (!Array.isArray(request.commands) || !request.commands.every(isCommand))
+    if (!Array.isArray(request.commands))
       throw new RpcException({ code: ErrorCode.ValidationFailed, message: 'malformed dispatch batch' });
-    const outcomes = await Promise.all(request.commands.map((command) => this.outcomeOf(command)));
+    // a malformed command is refused alone: the other sends of the same gateway turn go on
+    const outcomes = await Promise.all(
+      request.commands.map((command: unknown) =>
+        isCommand(command)
+          ? this.outcomeOf(command)
+          : { error: { code: ErrorCode.ValidationFailed, message: 'malformed dispatch command' } },
+      ),
+    );
     return { outcomes };
   }
 
@@ -52,8 +62,7 @@ export class InternalDispatchController {
   }
 
   private authenticate(secret: unknown): void {
-    const expected = (this.config as { INTERNAL_SECRET?: string }).INTERNAL_SECRET;
-    if (!expected || typeof secret !== 'string' || !hasInternalSecret(internalAuthHeader(secret), expected))
+    if (!this.secret?.matches(secret))
       throw new RpcException({ code: ErrorCode.Unauthenticated, message: 'internal secret required' });
   }
 }

@@ -114,6 +114,17 @@ describe('internal dispatch over the TCP transport', () => {
     expect(other.status).toBe('fulfilled');
   });
 
+  it('refuses a malformed command alone: the other sends of its turn are answered', async () => {
+    const dispatcher = client();
+    const malformed = { ...send('malformed', 'frank'), recipientIds: 'bob' } as unknown as DispatchCommand;
+    const [bad, good] = await Promise.allSettled([
+      dispatcher.dispatch(malformed),
+      dispatcher.dispatch(send('well-formed', 'frank')),
+    ]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'VALIDATION_FAILED' } });
+    expect(good).toMatchObject({ status: 'fulfilled', value: { seqs: { bob: expect.any(Number) } } });
+  });
+
   it('is a 503, never an answer, when dispatch is slower than the deadline', async () => {
     publish = () => new Promise(() => undefined);
     await expect(client({ timeoutMs: 300 }).dispatch(send('slow', 'erin'))).rejects.toBeInstanceOf(
