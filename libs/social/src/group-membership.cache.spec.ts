@@ -46,7 +46,7 @@ describe('GroupMembershipCache', () => {
     calls[0].resolve(['x']);
     calls[1].resolve(['y']);
     expect(await Promise.all([...a, b])).toEqual([['x'], ['x'], ['y']]);
-    now += 2000;
+    now += 2001; // past the TTL
     const again = [cache.memberIds('a'), cache.memberIds('a')];
     await flush();
     expect(repo.memberIds).toHaveBeenCalledTimes(3);

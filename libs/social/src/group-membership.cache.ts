@@ -1,6 +1,7 @@
 import { CLOCK, Clock, INVALIDATION_BUS, InvalidationBus } from '@app/core';
 import { GroupsRepository } from '@app/persistence';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 export const GROUP_MEMBERSHIP_CACHE_OPTIONS = Symbol('GroupMembershipCacheOptions');
 const INVALIDATION_TOPIC = 'group-members';
@@ -8,18 +9,17 @@ const INVALIDATION_TOPIC = 'group-members';
 export interface GroupMembershipCacheOptions {
   /** How long a loaded member list is served without asking the database again. */
   ttlMs: number;
-  /** Most groups kept; the least recently loaded go first. */
+  /** Most groups kept; the least recently used go first. */
   maxGroups: number;
 }
 
 interface Entry {
   members: ReadonlySet<string>;
   ids: readonly string[];
-  expiresAt: number;
 }
 
 /**
- * Member ids per group for the send path, cached in-process for a short TTL.
+ * Member ids per group for the send path, in a bounded LRU (lru-cache) with a short TTL on the injected clock.
  *
  * Single flight: while a group's members are being loaded, every other caller waits for that same load, so a cold
  * cache under a burst of sends to one group costs one database query, not one per send (no stampede).
@@ -31,18 +31,18 @@ interface Entry {
 export class GroupMembershipCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GroupMembershipCache.name);
   private unsubscribe?: () => Promise<void>;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
   /** The one load under way per group; `invalidate` forgets it, so it cannot store its possibly stale answer. */
   private readonly inFlight = new Map<string, { promise: Promise<Entry> }>();
-  private readonly options: GroupMembershipCacheOptions;
 
   constructor(
     private readonly groups: GroupsRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     @Optional() @Inject(GROUP_MEMBERSHIP_CACHE_OPTIONS) options?: Partial<GroupMembershipCacheOptions>,
     @Optional() @Inject(INVALIDATION_BUS) private readonly bus?: InvalidationBus,
   ) {
-    this.options = { ttlMs: 2000, maxGroups: 10_000, ...options };
+    const { ttlMs, maxGroups } = { ttlMs: 2000, maxGroups: 10_000, ...options };
+    this.entries = new LRUCache<string, Entry>({ max: maxGroups, ttl: ttlMs, ttlAutopurge: false, ttlResolution: 0, perf: clock });
   }
 
   async onModuleInit(): Promise<void> {
@@ -77,7 +77,7 @@ export class GroupMembershipCache implements OnModuleInit, OnModuleDestroy {
 
   private entry(groupId: string): Promise<Entry> {
     const cached = this.entries.get(groupId);
-    if (cached && cached.expiresAt > this.clock.now()) return Promise.resolve(cached);
+    if (cached) return Promise.resolve(cached);
     const pending = this.inFlight.get(groupId);
     if (pending) return pending.promise;
     const flight = {} as { promise: Promise<Entry> };
@@ -91,15 +91,8 @@ export class GroupMembershipCache implements OnModuleInit, OnModuleDestroy {
     await Promise.resolve();
     try {
       const ids = await this.groups.memberIds(groupId);
-      const entry: Entry = { ids, members: new Set(ids), expiresAt: this.clock.now() + this.options.ttlMs };
-      if (this.inFlight.get(groupId) === flight) {
-        this.entries.delete(groupId); // re-insert at the end: Map order is load order
-        this.entries.set(groupId, entry);
-        for (const key of this.entries.keys()) {
-          if (this.entries.size <= this.options.maxGroups) break;
-          this.entries.delete(key);
-        }
-      }
+      const entry: Entry = { ids, members: new Set(ids) };
+      if (this.inFlight.get(groupId) === flight) this.entries.set(groupId, entry);
       return entry;
     } finally {
       if (this.inFlight.get(groupId) === flight) this.inFlight.delete(groupId);
