@@ -1,4 +1,4 @@
-import { HISTORY_STORE } from '@app/core';
+import { DependencyUnavailableError, HISTORY_STORE } from '@app/core';
 import { DynamicModule, Module } from '@nestjs/common';
 import { createElasticsearchClient } from './elasticsearch-connection';
 import { ElasticsearchHistoryStore } from './history.elasticsearch';
@@ -18,8 +18,10 @@ export class ElasticsearchHistoryModule {
         try {
           await store.ensureIndex();
         } catch (error) {
+          // the client's own reason, not the translated 'elasticsearch is unavailable'
+          const reason = error instanceof DependencyUnavailableError ? error.cause : error;
           throw new Error(
-            `Elasticsearch at ${options.url} is unreachable or refused the index (ELASTICSEARCH_URL): ${(error as Error).message}`,
+            `Elasticsearch at ${options.url} is unreachable or refused the index (ELASTICSEARCH_URL): ${(reason as Error).message}`,
           );
         }
         return store;

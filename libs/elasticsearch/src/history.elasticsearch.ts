@@ -6,7 +6,9 @@ import {
   HistorySearchQuery,
   HistoryStore,
   PartialWriteError,
+  TranslateUnavailable,
 } from '@app/core';
+import { isElasticsearchUnavailable } from './elasticsearch-unavailable';
 
 export interface ElasticsearchHistoryOptions {
   index: string;
@@ -65,6 +67,7 @@ const SETTINGS: estypes.IndicesIndexSettings = {
  * History and search on Elasticsearch 8 (see docs/architecture.md, 'Ports and adapters'): one document per message,
  * `_id` = messageId.
  */
+@TranslateUnavailable('elasticsearch', isElasticsearchUnavailable)
 export class ElasticsearchHistoryStore implements HistoryStore {
   private readonly indexName: string;
   private readonly refresh: 'wait_for' | boolean;

@@ -1,3 +1,4 @@
 export * from './elasticsearch-connection';
+export * from './elasticsearch-unavailable';
 export * from './history.elasticsearch';
 export * from './elasticsearch-history.module';

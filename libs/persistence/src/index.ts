@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './migrations';
 export * from './data-source-options';
+export * from './postgres-unavailable';
 export * from './repositories/users.repository';
 export * from './repositories/social-graph.repository';
 export * from './persistence.module';

@@ -7,6 +7,13 @@ import { ReadReceiptsRepository } from './repositories/read-receipts.repository'
 import { SocialGraphRepository } from './repositories/social-graph.repository';
 import { UsersRepository } from './repositories/users.repository';
 
+/**
+ * Everything this lib offers the rest of the app. Each class is decorated with
+ * `@TranslateUnavailable('postgres', isPostgresUnavailable)`: services reach the relational store only through these
+ * classes (typeorm and pg are confined to this lib by `npm run lint:deps`), so their methods are the boundary every
+ * caller shares. Translating there, rather than in a TypeORM driver hook, leaves TypeORM's own rollback and the
+ * repositories' own handling of driver errors (unique violations → domain errors) working on the raw error.
+ */
 const PROVIDERS = [
   UsersRepository,
   SocialGraphRepository,

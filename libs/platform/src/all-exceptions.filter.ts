@@ -21,7 +21,9 @@ const HTTP_CODE: Record<number, string> = {
 
 /**
  * One JSON error format for every HTTP failure: `{statusCode, error, code, message, requestId}`. Domain errors map
- * by code; anything unexpected is logged with the request id and answered 500 without internals.
+ * by code — a dependency that is down is a `DependencyUnavailableError` (DEPENDENCY_UNAVAILABLE, 503), which each
+ * engine's adapter throws at its own boundary (see docs/architecture.md, 'Errors'); this filter knows no engine's
+ * errors. Anything unexpected is logged with the request id and answered 500 without internals.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -74,54 +76,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
           : (HTTP_CODE[statusCode] ?? 'ERROR'));
       return { statusCode, error: reason(statusCode), code, message };
     }
-    if (isInfrastructureError(exception)) {
-      return {
-        statusCode: 503,
-        error: reason(503),
-        code: ErrorCode.DependencyUnavailable,
-        message: 'a dependency is unavailable, try again',
-      };
-    }
     return { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'internal error' };
   }
 }
 
 function reason(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P03',
-  '08006',
-  '08001',
-]);
-
-/** A database, cache or broker that went away: the caller should retry (503), it is not our bug (500). */
-export function isInfrastructureError(error: unknown): boolean {
-  for (
-    let e = error as
-        { code?: string; name?: string; message?: string; cause?: unknown; driverError?: unknown } | undefined,
-      depth = 0;
-    e && depth < 4;
-    depth++
-  ) {
-    if (e.code && NETWORK_CODES.has(e.code)) return true;
-    if (
-      e.name === 'MaxRetriesPerRequestError' ||
-      /Connection is closed|Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
-        e.message ?? '',
-      )
-    )
-      return true;
-    e = (e.driverError ?? e.cause) as typeof e;
-  }
-  return false;
 }

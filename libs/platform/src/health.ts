@@ -1,9 +1,10 @@
-import { DomainError, ErrorCode } from '@app/core';
+import { DependencyUnavailableError, DomainError, ErrorCode } from '@app/core';
 import { Controller, Get, Inject, Module, DynamicModule, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from './public.decorator';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, TerminusModule } from '@nestjs/terminus';
 import { ModuleRef } from '@nestjs/core';
+import { TaskCancelledError, timeout, TimeoutStrategy } from 'cockatiel';
 
 /** A dependency the app needs to serve: `check` throws when it is not usable. */
 export interface DependencyCheck {
@@ -13,7 +14,11 @@ export interface DependencyCheck {
 
 export type DependencyCheckFactory = (moduleRef: ModuleRef) => DependencyCheck[];
 const DEPENDENCY_CHECKS = Symbol('DependencyChecks');
-const CHECK_TIMEOUT_MS = 2000;
+/**
+ * Each check's bound, built once (terminus's timeouts belong to its own indicators, not to custom checks). Aggressive: a
+ * check that hangs is reported down and left to finish; unref'd, so it never holds the process open.
+ */
+const CHECK_TIMEOUT = timeout(2000, TimeoutStrategy.Aggressive).dangerouslyUnref();
 
 @ApiTags('operations')
 @Public()
@@ -49,13 +54,13 @@ export class HealthController {
     return this.health.check(
       this.checks.map((c) => async (): Promise<HealthIndicatorResult> => {
         try {
-          await Promise.race([
-            c.check(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref()),
-          ]);
+          await CHECK_TIMEOUT.execute(() => c.check());
           return { [c.name]: { status: 'up' } };
         } catch (error) {
-          return { [c.name]: { status: 'down', message: (error as Error).message } };
+          // an adapter's DependencyUnavailableError names the engine; its cause says why, which is what an operator needs
+          const cause = error instanceof DependencyUnavailableError ? (error.cause as Error | undefined) : undefined;
+          const message = error instanceof TaskCancelledError ? 'timed out' : (cause ?? (error as Error)).message;
+          return { [c.name]: { status: 'down', message } };
         }
       }),
     );

@@ -1,8 +1,18 @@
-import { Clock, InboxRead, InboxStore, InboxWrite, SeqAllocation, StoredInboxEntry, systemClock } from '@app/core';
+import {
+  Clock,
+  InboxRead,
+  InboxStore,
+  InboxWrite,
+  SeqAllocation,
+  StoredInboxEntry,
+  systemClock,
+  TranslateUnavailable,
+} from '@app/core';
 import type Redis from 'ioredis';
 import { ACK_LUA, ALLOCATE_LUA, APPEND_LUA, BURN_LUA, CONFIRM_LUA, READ_LUA, SETTLE_LUA } from './inbox.lua';
 import { defineLuaCommand, LuaArg, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
+import { isRedisUnavailable } from './redis-unavailable';
 
 export interface RedisInboxOptions {
   retentionMs: number;
@@ -16,6 +26,7 @@ type ReadReply = [number, number, string[], number[]];
  * whatever the number of users, so a 5,000-member group costs one round trip per step. See inbox.lua.ts for the
  * encoding.
  */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisInboxStore implements InboxStore {
   private readonly clock: Clock;
   private readonly allocateLua: LuaCommand;

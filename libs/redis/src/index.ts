@@ -1,4 +1,6 @@
 export * from './redis-connection';
+export * from './redis-unavailable';
+export * from './rate-limit-storage.redis';
 export * from './redis-keys';
 export * from './presence.redis';
 export * from './inbox.redis';

@@ -1,10 +1,12 @@
-import { InvalidationBus } from '@app/core';
+import { InvalidationBus, TranslateUnavailable } from '@app/core';
 import type Redis from 'ioredis';
 import { logErrors } from './redis-connection';
+import { isRedisUnavailable } from './redis-unavailable';
 
 const CHANNEL_PREFIX = 'im:invalidate:';
 
 /** Invalidations over Redis pub/sub; the subscriber connection is opened on the first subscribe only. */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisInvalidationBus implements InvalidationBus {
   private subscriber?: Redis;
   private readonly handlers = new Map<string, Set<(key: string) => void>>();

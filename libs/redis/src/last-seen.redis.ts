@@ -1,8 +1,10 @@
-import { LastSeenStore } from '@app/core';
+import { LastSeenStore, TranslateUnavailable } from '@app/core';
 import type Redis from 'ioredis';
 import { redisKeys } from './redis-keys';
+import { isRedisUnavailable } from './redis-unavailable';
 
 /** Last-seen times in one Redis hash (userId → epoch ms); a script keeps the newest. */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisLastSeenStore implements LastSeenStore {
   constructor(private readonly redis: Redis) {}
 

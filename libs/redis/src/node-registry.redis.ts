@@ -1,8 +1,18 @@
-import { Clock, DeathListener, LeaveListener, NodeInfo, NodeRegistration, NodeRegistry, systemClock } from '@app/core';
+import {
+  Clock,
+  DeathListener,
+  LeaveListener,
+  NodeInfo,
+  NodeRegistration,
+  NodeRegistry,
+  systemClock,
+  TranslateUnavailable,
+} from '@app/core';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { defineLuaCommand, logErrors, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
+import { isRedisUnavailable } from './redis-unavailable';
 
 export interface RedisNodeRegistryOptions {
   /** How often watch() looks for members of `im:nodes` whose key is gone, in case a notification was missed. */
@@ -32,6 +42,7 @@ const NODE_PREFIX = redisKeys.node('');
  * member leaves `im:nodes` only after the death listeners succeeded, so a process that crashes mid-cleanup leaves the
  * work to the next sweep.
  */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisNodeRegistry implements NodeRegistry {
   private readonly logger = new Logger(RedisNodeRegistry.name);
   private readonly sweepIntervalMs: number;

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { PresenceChange, PresenceChangeHandler, PresenceEvents } from '@app/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PresenceChange, PresenceChangeHandler, PresenceEvents, TranslateUnavailable } from '@app/core';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { logErrors } from './redis-connection';
+import { isRedisUnavailable } from './redis-unavailable';
 
 export interface RedisPresenceEventsOptions {
   /** Stream key (default `im:presence:events`). */
@@ -20,10 +22,17 @@ export interface RedisPresenceEventsOptions {
 type StreamEntries = [id: string, fields: string[]][];
 
 /**
+ * The pause before reading again after a failed read: fixed, not a growing backoff, so that a consumer is back within
+ * a second of Redis returning (a failing read costs one round trip and one warning a second).
+ */
+const RETRY_AFTER_FAILURE_MS = 1000;
+
+/**
  * Presence changes over a Redis Stream: nodes XADD (MAXLEN ~), consumers of one group XREADGROUP, handle, then XACK;
  * entries left pending by a consumer that died are taken over with XAUTOCLAIM, and a failed handler's entry stays
  * pending until then (at-least-once). Each consumer reads on its own blocking connection.
  */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisPresenceEvents implements PresenceEvents {
   private readonly logger = new Logger(RedisPresenceEvents.name);
   private readonly stream: string;
@@ -131,7 +140,7 @@ export class RedisPresenceEvents implements PresenceEvents {
         if (this.closed) return;
         if (/NOGROUP/.test((error as Error).message)) this.groupReady = undefined;
         this.logger.warn({ err: error }, 'reading presence changes failed; retrying');
-        await new Promise((r) => setTimeout(r, 1000).unref());
+        await sleep(RETRY_AFTER_FAILURE_MS, undefined, { ref: false });
         if (!this.groupReady) await this.ensureGroup().catch(() => undefined);
       }
     }

@@ -1,7 +1,8 @@
-import { Clock, PresenceStore, Route, systemClock } from '@app/core';
+import { Clock, PresenceStore, Route, systemClock, TranslateUnavailable } from '@app/core';
 import type Redis from 'ioredis';
 import { defineLuaCommand, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
+import { isRedisUnavailable } from './redis-unavailable';
 
 /*
  * Redis 7.0 has no per-field expiry (HEXPIRE is 7.4), so each field value is `nodeId|expiresAtMs`: readers drop
@@ -85,6 +86,7 @@ export interface RedisPresenceOptions {
  * Routes on Redis (see docs/architecture.md, 'The cluster'): `online:users:{uid}` and the node's members set change
  * together, in Lua.
  */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisPresenceStore implements PresenceStore {
   private readonly clock: Clock;
   private readonly connectLua: LuaCommand;

@@ -9,8 +9,8 @@ import {
   SESSION_REGISTRY,
   TOKEN_REVOCATION_STORE,
 } from '@app/core';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TaskCancelledError, timeout, TimeoutStrategy } from 'cockatiel';
 import type Redis from 'ioredis';
 import { RedisInboxStore } from './inbox.redis';
 import { RedisInvalidationBus } from './invalidation-bus.redis';
@@ -22,8 +22,10 @@ import { RedisSessionRegistry } from './session-registry.redis';
 import { RedisPresenceEvents } from './presence-events.redis';
 import { RedisLastSeenStore } from './last-seen.redis';
 import { RedisNodeRegistry } from './node-registry.redis';
+import { RedisRateLimitStorage } from './rate-limit-storage.redis';
 
-const BOOT_TIMEOUT_MS = 5000;
+/** The boot's wait for Redis's first answer; unref'd, so that a failing boot is not held open by it. */
+const BOOT_TIMEOUT = timeout(5000, TimeoutStrategy.Aggressive).dangerouslyUnref();
 
 /**
  * Rate-limit counters in Redis (a @nestjs/throttler ThrottlerStorage), so that every gateway counts against the same
@@ -36,13 +38,11 @@ async function connectOrFail(url: string, name: string): Promise<Redis> {
   const redis = createRedisClient(url, name);
   const safeUrl = url.replace(/\/\/[^@/]*@/, '//***@');
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), BOOT_TIMEOUT_MS).unref()),
-    ]);
+    await BOOT_TIMEOUT.execute(() => redis.ping());
   } catch (error) {
     redis.disconnect();
-    throw new Error(`Redis at ${safeUrl} is unreachable (REDIS_URL): ${(error as Error).message}`);
+    const reason = error instanceof TaskCancelledError ? 'no answer within 5 s' : (error as Error).message;
+    throw new Error(`Redis at ${safeUrl} is unreachable (REDIS_URL): ${reason}`);
   }
   return redis;
 }
@@ -82,7 +82,7 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
       {
         provide: RATE_LIMIT_STORAGE,
         inject: [REDIS_CLIENT],
-        useFactory: (r: Redis) => new ThrottlerStorageRedisService(r),
+        useFactory: (r: Redis) => new RedisRateLimitStorage(r),
       },
     ];
     return { module: RedisAdaptersModule, global: true, providers, exports: providers.map((p) => p.provide) };

@@ -1,7 +1,8 @@
-import { Clock, DedupClaim, SendDedupStore, systemClock } from '@app/core';
+import { Clock, DedupClaim, SendDedupStore, systemClock, TranslateUnavailable } from '@app/core';
 import type Redis from 'ioredis';
 import { defineLuaCommand, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
+import { isRedisUnavailable } from './redis-unavailable';
 
 /**
  * Values, told apart by their first character:
@@ -57,6 +58,7 @@ return 0
 `;
 
 /** Send deduplication (see docs/architecture.md, 'The delivery contract'): one key per (sender, clientMsgId). */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisSendDedupStore implements SendDedupStore {
   private readonly claimLua: LuaCommand;
   private readonly recordLua: LuaCommand;

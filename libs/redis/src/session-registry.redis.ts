@@ -1,12 +1,14 @@
-import { Clock, SessionEntry, SessionRegistry, systemClock } from '@app/core';
+import { Clock, SessionEntry, SessionRegistry, systemClock, TranslateUnavailable } from '@app/core';
 import type { DevicePlatform } from '@app/protocol';
 import type Redis from 'ioredis';
 import { redisKeys } from './redis-keys';
+import { isRedisUnavailable } from './redis-unavailable';
 
 /**
  * Live sessions per user: a ZSET per user (member `tokenId|platform`, score = expiry in ms) plus, per token, the
  * key naming its user so that `remove(tokenId)` finds the ZSET. Both expire with the newest token they hold.
  */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisSessionRegistry implements SessionRegistry {
   constructor(
     private readonly redis: Redis,

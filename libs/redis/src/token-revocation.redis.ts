@@ -1,11 +1,13 @@
-import { Clock, systemClock, TokenRevocationStore } from '@app/core';
+import { Clock, systemClock, TokenRevocationStore, TranslateUnavailable } from '@app/core';
 import type Redis from 'ioredis';
 import { redisKeys } from './redis-keys';
+import { isRedisUnavailable } from './redis-unavailable';
 
 /**
  * Revoked JWT ids (see docs/architecture.md, 'Tokens and sessions'): each key expires when its token would have, so the
  * set never outgrows live tokens.
  */
+@TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisTokenRevocationStore implements TokenRevocationStore {
   constructor(
     private readonly redis: Redis,

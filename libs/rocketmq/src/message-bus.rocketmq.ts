@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { BusSubscription, ConsumerGroup, EnvelopeHandler, MessageBus, MessageEnvelope } from '@app/core';
+import { BusSubscription, ConsumerGroup, EnvelopeHandler, MessageBus, MessageEnvelope, settleWithin } from '@app/core';
+import { ExponentialBackoff, IBackoffFactory, noJitterGenerator } from 'cockatiel';
 import {
   BadRequestException,
   FilterExpression,
@@ -10,13 +12,13 @@ import {
 } from 'rocketmq-client-nodejs';
 import {
   clientOptions,
+  Deadline,
   errorText,
   ProbedProducer,
   RocketMqConnectionOptions,
   SafeSimpleConsumer,
   shutdownClient,
   startClient,
-  withTimeout,
 } from './rocketmq-connection';
 
 export interface RocketMqMessageBusOptions extends RocketMqConnectionOptions {
@@ -42,8 +44,8 @@ export interface RocketMqMessageBusOptions extends RocketMqConnectionOptions {
 type Defaulted = 'groupPrefix' | 'batchSize' | 'awaitDurationMs' | 'publishTimeoutMs' | 'startupTimeoutMs';
 type ResolvedOptions = RocketMqMessageBusOptions & Required<Pick<RocketMqMessageBusOptions, Defaulted>>;
 
-const BACKOFF_MIN_MS = 200;
-const BACKOFF_MAX_MS = 10_000;
+/** The pause after each failed receive in a row: 200 ms, doubling, at most 10 s (no jitter: one loop per group). */
+const RECEIVE_BACKOFF = new ExponentialBackoff({ generator: noJitterGenerator, initialDelay: 200, maxDelay: 10_000 });
 
 /**
  * The cluster bus (see docs/architecture.md, 'The path of one message'): RocketMQ 5 through its gRPC proxy. `publish`
@@ -54,6 +56,7 @@ export class RocketMqMessageBus implements MessageBus {
   private readonly logger = new Logger(RocketMqMessageBus.name);
   private readonly options: ResolvedOptions;
   private readonly subscriptions = new Set<RocketMqSubscription>();
+  private readonly startup: Deadline;
   private producer?: Promise<ProbedProducer>;
   private closed = false;
 
@@ -67,6 +70,7 @@ export class RocketMqMessageBus implements MessageBus {
       publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
       startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
     };
+    this.startup = new Deadline(this.options.startupTimeoutMs);
   }
 
   /** Starts the producer now rather than on the first publish (fails fast on a wrong endpoint or topic). */
@@ -83,7 +87,12 @@ export class RocketMqMessageBus implements MessageBus {
       keys: [messageId],
       body: Buffer.from(JSON.stringify(envelope), 'utf8'),
     });
-    const receipt = await withTimeout(sending, this.options.publishTimeoutMs, `publish of ${messageId}`);
+    const ms = this.options.publishTimeoutMs;
+    const receipt = await settleWithin(
+      sending,
+      ms,
+      () => new Error(`publish of ${messageId} timed out after ${ms} ms`),
+    );
     if (!receipt?.messageId) throw new Error(`RocketMQ returned no receipt for ${messageId}`);
   }
 
@@ -96,7 +105,7 @@ export class RocketMqMessageBus implements MessageBus {
       subscriptions: new Map([[this.options.topic, FilterExpression.SUB_ALL]]),
       awaitDuration: this.options.awaitDurationMs,
     });
-    await startClient(consumer, this.options.startupTimeoutMs, this.logger);
+    await startClient(consumer, this.startup, this.logger);
     if (this.closed) {
       // close() ran while this consumer was starting and could not see it.
       await shutdownClient(consumer, this.logger);
@@ -113,7 +122,7 @@ export class RocketMqMessageBus implements MessageBus {
   /** One route query to the proxy: proves the endpoint answers and the topic exists. */
   async ping(): Promise<void> {
     const producer = await this.getProducer();
-    await withTimeout(producer.probe(), this.options.startupTimeoutMs, 'RocketMQ ping');
+    await this.startup.run('RocketMQ ping', () => producer.probe());
   }
 
   /** Stops every receive loop (waiting for in-flight batches) and shuts all clients down, so no timer is left. */
@@ -133,7 +142,7 @@ export class RocketMqMessageBus implements MessageBus {
         ...clientOptions(this.options, 'RocketMq:producer'),
         topics: [this.options.topic],
       });
-      const starting = startClient(producer, this.options.startupTimeoutMs, this.logger);
+      const starting = startClient(producer, this.startup, this.logger);
       // A failed start is retried by the next call instead of failing every later publish.
       starting.catch(() => {
         if (this.producer === starting) this.producer = undefined;
@@ -154,7 +163,8 @@ class RocketMqSubscription implements BusSubscription {
   private stopping = false;
   private loop?: Promise<void>;
   private processing?: Promise<void>;
-  private wake?: () => void;
+  /** Aborted by close(): ends a pause after a failed receive at once. */
+  private readonly stopped = new AbortController();
   private closing?: Promise<void>;
 
   constructor(
@@ -178,7 +188,7 @@ class RocketMqSubscription implements BusSubscription {
 
   private async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.stopped.abort();
     // A batch being stored is finished and acked; a pending long poll (up to the await duration) is abandoned: what it
     // may still bring is not handled and comes back after the invisible duration.
     await this.processing;
@@ -188,10 +198,12 @@ class RocketMqSubscription implements BusSubscription {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let backoff: IBackoffFactory<unknown> = RECEIVE_BACKOFF;
     while (!this.stopping) {
       try {
         const views = await this.consumer.receive(this.options.batchSize, this.options.invisibleDurationMs);
         failures = 0;
+        backoff = RECEIVE_BACKOFF;
         if (this.stopping) break;
         if (views.length > 0) {
           this.processing = this.process(views);
@@ -201,11 +213,13 @@ class RocketMqSubscription implements BusSubscription {
       } catch (err) {
         if (this.stopping) break;
         failures++;
-        const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (failures - 1));
+        const pause = backoff.next(undefined);
+        backoff = pause;
         // Configuration faults (unknown topic or group, invisible duration below the proxy's minimum) will not heal.
         const log = isConfigurationFault(err) ? 'error' : 'warn';
-        this.logger[log](`receive failed (${failures} in a row), retrying in ${delay} ms: ${errorText(err)}`);
-        await this.pause(delay);
+        this.logger[log](`receive failed (${failures} in a row), retrying in ${pause.duration} ms: ${errorText(err)}`);
+        // close() cuts the pause short (the abort rejects it)
+        await sleep(pause.duration, undefined, { signal: this.stopped.signal }).catch(() => undefined);
       }
     }
   }
@@ -259,16 +273,6 @@ class RocketMqSubscription implements BusSubscription {
     } catch (err) {
       this.logger.warn(`ack of ${views.length} message(s) failed in ${this.group}: ${errorText(err)}`);
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { format } from 'node:util';
 import { Logger } from '@nestjs/common';
+import { TaskCancelledError, timeout, TimeoutPolicy, TimeoutStrategy } from 'cockatiel';
 import {
   BaseClient,
   BaseClientOptions,
@@ -133,9 +134,9 @@ export class ProbedProducer extends withSafeShutdown(Producer) {
  * Startup waits for the proxy's first settings with no deadline of its own, and a client that failed to start must
  * still be shut down: its idle-check interval runs from construction and would keep the process alive.
  */
-export async function startClient<T extends BaseClient>(client: T, timeoutMs: number, logger: Logger): Promise<T> {
+export async function startClient<T extends BaseClient>(client: T, deadline: Deadline, logger: Logger): Promise<T> {
   try {
-    await withTimeout(client.startup(), timeoutMs, 'RocketMQ client startup');
+    await deadline.run('RocketMQ client startup', () => client.startup());
     return client;
   } catch (err) {
     await shutdownClient(client, logger);
@@ -152,20 +153,25 @@ export async function shutdownClient(client: BaseClient, logger: Logger): Promis
   }
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
+/**
+ * An upper bound on a rare call that takes no AbortSignal (client startup, the route probe): a cockatiel timeout
+ * policy, built once per bound. Aggressive: the call is abandoned, not cancelled, and may still settle later. Its error
+ * names what timed out (cockatiel's own says only 'Operation timed out').
+ */
+export class Deadline {
+  private readonly policy: TimeoutPolicy;
+
+  constructor(readonly ms: number) {
+    this.policy = timeout(ms, TimeoutStrategy.Aggressive);
+  }
+
+  async run<T>(what: string, task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.policy.execute(() => task());
+    } catch (err) {
+      throw err instanceof TaskCancelledError ? new Error(`${what} timed out after ${this.ms} ms`) : err;
+    }
+  }
 }
 
 export function errorText(err: unknown): string {

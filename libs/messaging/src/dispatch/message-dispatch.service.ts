@@ -1,6 +1,7 @@
 import { SwitchboardConfig } from '@app/config';
 import {
   CLOCK,
+  settleWithin,
   Clock,
   DependencyUnavailableError,
   DispatchCommand,
@@ -19,7 +20,15 @@ import {
 import { metrics } from '@app/platform';
 import type { OutboundMessage } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import {
+  ExponentialBackoff,
+  handleAll,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutPolicy,
+  TimeoutStrategy,
+} from 'cockatiel';
 import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
 
@@ -45,6 +54,8 @@ interface NotedAttempt {
 @Injectable()
 export class MessageDispatchService implements Dispatcher {
   private readonly logger = new Logger(MessageDispatchService.name);
+  /** Each tombstone try's wait for the broker's receipt (the send's own publish, on the hot path, uses `settleWithin`). */
+  private readonly tombstoneReceipt: TimeoutPolicy;
 
   constructor(
     private readonly config: SwitchboardConfig,
@@ -53,7 +64,9 @@ export class MessageDispatchService implements Dispatcher {
     @Inject(SEND_DEDUP_STORE) private readonly dedup: SendDedupStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly pushRouter: PushRouter,
-  ) {}
+  ) {
+    this.tombstoneReceipt = timeout(config.PUBLISH_TIMEOUT_MS, TimeoutStrategy.Aggressive);
+  }
 
   async dispatch(command: DispatchCommand): Promise<DispatchResult> {
     const { clientMsgId, senderId } = command;
@@ -110,9 +123,10 @@ export class MessageDispatchService implements Dispatcher {
     try {
       await noteAttempt?.({ message, allocations });
       publishing = true;
-      await withTimeout(
+      await settleWithin(
         this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }),
         timeout,
+        () => noReceipt(timeout),
       );
     } catch (error) {
       metrics.sendFailures.inc({ reason: 'publish' });
@@ -139,7 +153,13 @@ export class MessageDispatchService implements Dispatcher {
    */
   private discardFromHistory(message: OutboundMessage): void {
     const tombstone = { message, recipients: [], storeInHistory: false, discard: true as const };
-    const publish = () => withTimeout(this.bus.publish(tombstone), this.config.PUBLISH_TIMEOUT_MS);
+    const ms = this.config.PUBLISH_TIMEOUT_MS;
+    const publish = () =>
+      this.tombstoneReceipt
+        .execute(() => this.bus.publish(tombstone))
+        .catch((error: unknown) => {
+          throw error instanceof TaskCancelledError ? noReceipt(ms) : error;
+        });
     retryFor(publish, DISCARD_RETRY_MS, DISCARD_RETRY).catch((error: unknown) =>
       this.logger.error({ err: error, messageId: message.messageId }, 'could not discard a voided send from history'),
     );
@@ -177,10 +197,4 @@ function retryFor<T>(task: () => Promise<T>, withinMs: number, policy: typeof CO
   return policy.execute(() => task(), AbortSignal.timeout(withinMs));
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no broker receipt within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const noReceipt = (ms: number) => new Error(`no broker receipt within ${ms} ms`);

@@ -1,10 +1,11 @@
-import { DomainError, ErrorCode } from '@app/core';
+import { DomainError, ErrorCode, TranslateUnavailable } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { GroupEntity, GroupJoinRequestEntity, GroupJoinRequestStatus, GroupMemberEntity, GroupRole } from '../entities';
 import { isUniqueViolation } from '../data-source-options';
 import { inTransaction } from '../transaction-runner';
+import { isPostgresUnavailable } from '../postgres-unavailable';
 
 export interface GroupMembership {
   group: GroupEntity;
@@ -23,6 +24,7 @@ class Abort extends Error {}
  * serialized anyway.
  */
 @Injectable()
+@TranslateUnavailable('postgres', isPostgresUnavailable)
 export class GroupsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 

@@ -1,8 +1,10 @@
+import { TranslateUnavailable } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GroupMemberEntity, ReadWatermarkEntity } from '../entities';
 import { inTransaction } from '../transaction-runner';
+import { isPostgresUnavailable } from '../postgres-unavailable';
 
 export interface AdvanceResult {
   /** True if this call moved the watermark. */
@@ -13,6 +15,7 @@ export interface AdvanceResult {
 
 /** Read watermarks: per (user, conversation), the newest messageId read; they never move back. */
 @Injectable()
+@TranslateUnavailable('postgres', isPostgresUnavailable)
 export class ReadReceiptsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 

@@ -1,16 +1,18 @@
-import { DomainError, ErrorCode } from '@app/core';
+import { DomainError, ErrorCode, TranslateUnavailable } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
 import { BlockEntity, FriendRequestEntity, FriendRequestStatus, FriendshipEntity } from '../entities';
 import { isUniqueViolation } from '../data-source-options';
 import { inTransaction } from '../transaction-runner';
+import { isPostgresUnavailable } from '../postgres-unavailable';
 
 const ordered = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b, a]);
 export const pairKey = (a: string, b: string) => ordered(a, b).join(':');
 
 /** Friend requests, friendships and blocks. */
 @Injectable()
+@TranslateUnavailable('postgres', isPostgresUnavailable)
 export class SocialGraphRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 

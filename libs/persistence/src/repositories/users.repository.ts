@@ -1,11 +1,13 @@
-import { DomainError, ErrorCode } from '@app/core';
+import { DomainError, ErrorCode, TranslateUnavailable } from '@app/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { UserEntity } from '../entities';
 import { isUniqueViolation } from '../data-source-options';
+import { isPostgresUnavailable } from '../postgres-unavailable';
 
 @Injectable()
+@TranslateUnavailable('postgres', isPostgresUnavailable)
 export class UsersRepository {
   private readonly users: Repository<UserEntity>;
 
