@@ -55,11 +55,11 @@ module.exports = {
       to: { path: npm(packages) },
     })),
     {
-      name: 'push-node-loads-no-relational-store',
+      name: 'redis-only-apps-load-no-relational-store',
       severity: 'error',
       comment:
-        'apps/netty-node runs on Redis alone: nothing it imports, however indirectly, may load the relational store (TypeORM entities and the pg driver cost memory on every node).',
-      from: { path: '^apps/netty-node/src/main\\.ts$' },
+        'The push node, message-dispatch and the storage-worker never touch PostgreSQL: nothing they import, however indirectly, may load the relational store, the embedded one or the gateway-side libs (TypeORM entities and the pg driver cost memory and boot time in every process).',
+      from: { path: '^apps/(netty-node|message-dispatch|storage-worker)/src/main\\.ts$' },
       to: { reachable: true, path: ['^libs/(persistence|embedded|social|messaging|accounts)/', ...npm(ENGINES.persistence)] },
     },
     {

@@ -8,7 +8,7 @@ import {
   SqliteSendDedupStore,
   SqliteSendJournal,
 } from '@app/embedded';
-import { LocalMessageDispatcher, PushRouter } from '@app/messaging';
+import { LocalMessageDispatcher, PushRouter } from '@app/dispatch';
 import { LocalPushTransport, NodeIdentity, PushDeliveryService, SlowConsumerGuard, SocketRegistry } from '@app/push';
 import { Logger } from '@nestjs/common';
 import { dispatcherContract } from './suites/dispatcher.contract';

@@ -1,6 +1,7 @@
 import { loadConfig, MessageDispatchConfig } from '@app/config';
 import { ConsumerGroup, HistoryStore } from '@app/core';
-import { RpcDispatcher, StorageConsumers } from '@app/messaging';
+import { RpcDispatcher } from '@app/dispatch';
+import { StorageConsumers } from '@app/storage';
 import { createRedisClient, RedisInboxStore } from '@app/redis';
 import { RocketMqMessageBus } from '@app/rocketmq';
 import { claimRedisTestDatabase, freePort } from '@app/testing';

@@ -13,7 +13,8 @@ import {
   NodeRegistry,
 } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
-import { MessagingApiModule, RpcDispatcher } from '@app/messaging';
+import { MessagingApiModule } from '@app/messaging';
+import { RpcDispatcher } from '@app/dispatch';
 import { PersistenceModule, RelationalStoreHealth } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import { emitterPushBroadcasterProvider, RATE_LIMIT_STORAGE, RedisAdaptersModule } from '@app/redis';

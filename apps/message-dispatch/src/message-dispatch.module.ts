@@ -15,7 +15,7 @@ import {
   NodeRegistry,
 } from '@app/core';
 import { NodeReaper } from '@app/cluster';
-import { InternalDispatchApiModule } from '@app/messaging';
+import { InternalDispatchApiModule } from '@app/dispatch';
 import { appFoundation, HealthModule } from '@app/platform';
 import { RedisAdaptersModule } from '@app/redis';
 import { RocketMqBusModule } from '@app/rocketmq';

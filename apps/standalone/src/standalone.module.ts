@@ -11,7 +11,8 @@ import {
   PUSH_TRANSPORT,
 } from '@app/core';
 import { EmbeddedAdaptersModule } from '@app/embedded';
-import { LocalDispatchModule, LocalMessageDispatcher, MessagingApiModule } from '@app/messaging';
+import { MessagingApiModule } from '@app/messaging';
+import { LocalDispatchModule, LocalMessageDispatcher } from '@app/dispatch';
 import { PersistenceModule, RelationalStoreHealth } from '@app/persistence';
 import { appFoundation, HealthModule, RateLimitModule } from '@app/platform';
 import {

@@ -1,7 +1,7 @@
 import { StorageWorkerConfig } from '@app/config';
 import { HISTORY_STORE, HistoryStore, INBOX_STORE, InboxStore, MESSAGE_BUS, MessageBus } from '@app/core';
 import { ElasticsearchHistoryModule } from '@app/elasticsearch';
-import { StorageEventsModule } from '@app/messaging';
+import { StorageEventsModule } from '@app/storage';
 import { appFoundation, HealthModule } from '@app/platform';
 import { RedisAdaptersModule } from '@app/redis';
 import { RocketMqBusModule } from '@app/rocketmq';

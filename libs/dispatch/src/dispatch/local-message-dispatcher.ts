@@ -11,7 +11,7 @@ import {
 } from '@app/core';
 import { metrics } from '@app/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { toHistoryRecord } from '../storage/storage-consumers';
+import { toHistoryRecord } from '@app/storage';
 import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
 

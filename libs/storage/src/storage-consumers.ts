@@ -1,19 +1,16 @@
 import {
   BatchOutcome,
-  BusSubscription,
   ConsumerGroup,
   HISTORY_STORE,
   HistoryRecord,
   HistoryStore,
   INBOX_STORE,
   InboxStore,
-  MESSAGE_BUS,
-  MessageBus,
   MessageEnvelope,
   PartialWriteError,
 } from '@app/core';
 import { metrics } from '@app/platform';
-import { Controller, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject, Injectable } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 
 const STORED: BatchOutcome = { failed: [] };
@@ -72,28 +69,6 @@ export class StorageEventsController {
   @EventPattern(ConsumerGroup.History)
   storeHistory(@Payload() batch: MessageEnvelope[]): Promise<BatchOutcome> {
     return this.consumers.storeHistory(batch);
-  }
-}
-
-/** The one-process app: the same work subscribed on the in-process bus (handlers run inside each publish). */
-@Injectable()
-export class StorageSubscriptions implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly subscriptions: BusSubscription[] = [];
-
-  constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    private readonly consumers: StorageConsumers,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscriptions.push(
-      await this.bus.subscribe(ConsumerGroup.Offline, (batch) => this.consumers.storeOffline(batch)),
-      await this.bus.subscribe(ConsumerGroup.History, (batch) => this.consumers.storeHistory(batch)),
-    );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 }
 

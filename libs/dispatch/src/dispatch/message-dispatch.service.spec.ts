@@ -5,7 +5,7 @@ import { WireType } from '@app/protocol';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StorageConsumers } from '../storage/storage-consumers';
+import { StorageConsumers } from '@app/storage';
 import { PushRouter } from './push-router';
 import { MessageDispatchService } from './message-dispatch.service';
 

@@ -1,0 +1,2 @@
+export * from './storage-consumers';
+export * from './storage.module';
