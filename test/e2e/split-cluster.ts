@@ -239,6 +239,11 @@ export class SplitCluster {
     });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
+    // the end of what the app printed, for the error below: CI keeps the report but not always the logs dir
+    let tail = '';
+    const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     this.processes.set(name, child);
     child.once('exit', (code, signal) => {
       if (!this.stopping.has(child)) this.crashes.push({ name, code, signal });
@@ -246,8 +251,13 @@ export class SplitCluster {
     // generous: a Node app boots in seconds, but on a box busy with JVMs and load it can take a minute or more
     const until = Date.now() + START_BOUND_MS;
     for (;;) {
-      if (child.exitCode !== null)
-        throw new Error(`${name} exited with ${child.exitCode} during start; see ${this.logsDir}/${name}.log`);
+      if (child.exitCode !== null) {
+        // its last output may still be in the pipes
+        if (!child.stdout!.readableEnded) await new Promise((r) => setTimeout(r, 1000));
+        throw new Error(
+          `${name} exited with ${child.exitCode} during start; see ${this.logsDir}/${name}.log; it printed:\n${tail}`,
+        );
+      }
       try {
         if ((await fetch(`http://127.0.0.1:${spec.port}/health`)).ok) return;
       } catch {
