@@ -67,9 +67,17 @@ export class SqliteInboxStore implements InboxStore {
     );
   }
 
-  async confirm(allocations: SeqAllocation[]): Promise<void> {
+  async confirm(allocations: SeqAllocation[]): Promise<'confirmed' | 'void'> {
     const forgetAt = this.clock.now() + this.options.retentionMs;
-    await this.database.writes.submit(() => allocations.forEach((a) => this.st.confirm.run(forgetAt, a.userId, a.seq)));
+    return this.database.writes.submit(() => {
+      let lost = false;
+      for (const a of allocations) {
+        // only a seq still pending is confirmed; a burnt placeholder (payload NULL) means this try lost
+        if (this.st.confirm.run(forgetAt, a.userId, a.seq).changes === 0)
+          lost ||= this.st.entryWritten.get(a.userId, a.seq) === 0;
+      }
+      return lost ? 'void' : 'confirmed';
+    });
   }
 
   async burn(allocations: SeqAllocation[]): Promise<void> {

@@ -62,18 +62,26 @@ end
 return out
 `;
 
-/** KEYS: pending per distinct user. ARGV: confirmedScore (−now), pendingTtlMs, then (userIndex, seq) pairs. */
+/**
+ * KEYS: (pending, burnt) per distinct user. ARGV: confirmedScore (−now), pendingTtlMs, then (userIndex, seq) pairs.
+ * Returns 0 when any seq was burnt already (the try lost), else 1.
+ */
 export const CONFIRM_LUA = `${HELPERS}
 local score, ttl = ARGV[1], tonumber(ARGV[2])
+local lost = false
 for i = 3, #ARGV, 2 do
-  local pend = KEYS[tonumber(ARGV[i])]
+  local b = (tonumber(ARGV[i]) - 1) * 2
+  local pend, seq = KEYS[b + 1], ARGV[i + 1]
   -- only a seq still pending: one already written, burnt or reaped stays that way
-  if redis.call('ZSCORE', pend, ARGV[i + 1]) then
-    redis.call('ZADD', pend, score, ARGV[i + 1])
+  if redis.call('ZSCORE', pend, seq) then
+    redis.call('ZADD', pend, score, seq)
     extend(pend, ttl)
+  elseif redis.call('ZSCORE', KEYS[b + 2], seq) then
+    lost = true
   end
 end
-return 0
+if lost then return 0 end
+return 1
 `;
 
 /** KEYS: (inbox, ack, pending, burnt) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs. */

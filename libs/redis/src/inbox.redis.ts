@@ -67,14 +67,15 @@ export class RedisInboxStore implements InboxStore {
     return userIds.map((userId) => ({ userId, seq: next[indexOf.get(userId)! - 1]++ }));
   }
 
-  async confirm(allocations: SeqAllocation[]): Promise<void> {
-    if (allocations.length === 0) return;
+  async confirm(allocations: SeqAllocation[]): Promise<'confirmed' | 'void'> {
+    if (allocations.length === 0) return 'confirmed';
     const { users, indexOf } = distinct(allocations.map((a) => a.userId));
-    await this.confirmLua(users.map(redisKeys.pending), [
+    const kept = await this.confirmLua(users.flatMap((u) => [redisKeys.pending(u), redisKeys.burnt(u)]), [
       -this.clock.now(),
       this.options.retentionMs,
       ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
     ]);
+    return kept === 1 ? 'confirmed' : 'void';
   }
 
   async burn(allocations: SeqAllocation[]): Promise<void> {

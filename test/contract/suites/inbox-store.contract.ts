@@ -93,6 +93,25 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
     expect((await store.read(u, 0, 10)).entries.map((e) => e.payload !== null)).toEqual([true]);
   });
 
+  it('tells the confirming try whether it still holds its seqs: kept when pending or written, void once burnt', async () => {
+    const [a, b] = [user(), user()];
+    const kept = await store.allocate([a, b], FAR());
+    expect(await store.append([write(a, 1)])).toBe(1); // its consumer may write before the try confirms
+    expect(await store.confirm(kept)).toBe('confirmed');
+    expect(await store.confirm(kept)).toBe('confirmed'); // a retried confirm
+    // a try held up while a retry settled it as void (or the reaper burnt it past its deadline) has lost
+    const lost = await store.allocate([a, b], FAR());
+    expect(await store.settle(lost)).toBe('void');
+    expect(await store.confirm(lost)).toBe('void');
+    expect(await store.confirm([lost[1]])).toBe('void');
+    const deadline = soon();
+    const reaped = await store.allocate([b], deadline);
+    await past(deadline);
+    await store.read(b, 0, 10); // reads reap what is past its deadline
+    expect(await store.confirm(reaped)).toBe('void');
+    expect(await store.confirm([])).toBe('confirmed');
+  });
+
   it('burns on request, and the burnt placeholder wins over a late write', async () => {
     const u = user();
     const allocations = await store.allocate([u, u], FAR());

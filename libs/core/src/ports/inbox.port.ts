@@ -36,8 +36,12 @@ export interface InboxRead {
 export interface InboxStore {
   /** Next seq of each user (one per occurrence, in order), marked pending until `inflightDeadline` (epoch ms). */
   allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]>;
-  /** The broker holds the message: these seqs will be written, never reaped. */
-  confirm(allocations: SeqAllocation[]): Promise<void>;
+  /**
+   * The broker holds the message: these seqs will be written, never reaped. `void` when any of them was burnt already
+   * — by a retry that settled this try while it was held up past its claim, or reaped past its deadline: then this try
+   * lost, and must not be answered or pushed as sent (its copy is refused by the inbox).
+   */
+  confirm(allocations: SeqAllocation[]): Promise<'confirmed' | 'void'>;
   /** The message will never be written: turn these seqs into burnt placeholders. */
   burn(allocations: SeqAllocation[]): Promise<void>;
   /**

@@ -119,6 +119,30 @@ describe('MessageDispatchService: a retry after the first try died', () => {
     expect(await history.find(first.message.messageId)).toBeUndefined();
   });
 
+  it('a first try held up past its claim, then voided by the retry, neither answers nor pushes when it resumes', async () => {
+    let resume!: () => void;
+    const gate = new Promise<void>((r) => (resume = r));
+    // an event loop held up for seconds: the first try gets past its publish, then stalls before confirming
+    const stalled = Object.assign(Object.create(inbox) as InboxStore, {
+      confirm: async (allocations: SeqAllocation[]) => (await gate, inbox.confirm(allocations)),
+    });
+    const first = dispatcher(recordingBus(), stalled)
+      .dispatch(send())
+      .catch((e: unknown) => e);
+    await waitFor(() => published.length === 1, EVENTUALLY_MS, 'the first try published');
+    await sleep(3 * PUBLISH_TIMEOUT_MS + 20);
+    const retry = await dispatcher(recordingBus()).dispatch(send());
+    expect(retry.messageId).not.toBe(published[0].message.messageId);
+
+    resume();
+    expect(await first).toMatchObject({ code: 'SEND_IN_PROGRESS' });
+    expect(pushed).toEqual([retry.messageId]);
+    // the retry's answer stands for every later retry: the lost try left the key alone
+    expect(await dispatcher(recordingBus()).dispatch(send())).toEqual(retry);
+    for (const envelope of published.filter((e) => !e.discard)) await consume(envelope);
+    expect(await bodiesFor('bob')).toEqual([null, retry.messageId]);
+  });
+
   it('publishes a tombstone when a publish fails, since the broker may have taken it after all', async () => {
     let calls = 0;
     const flaky = bus(async (envelope) => {
@@ -141,6 +165,23 @@ describe('MessageDispatchService: a retry after the first try died', () => {
     expect(retry.seqs).toEqual({ bob: 2, alice: 2 });
     await consume(published[0]);
     expect(await bodiesFor('bob')).toEqual([null, retry.messageId]);
+  });
+
+  it('answers a send whose receipt was late but whose copy the offline consumer already wrote: no second copy', async () => {
+    // the broker took it and the storage-worker wrote it, but the receipt never came within the timeout
+    const storedButSilent = bus(async (envelope) => {
+      published.push(envelope);
+      await consume(envelope);
+      return new Promise<void>(() => undefined);
+    });
+    const answer = await dispatcher(storedButSilent).dispatch(send());
+    expect(answer).toMatchObject({ messageId: published[0].message.messageId, seqs: { bob: 1, alice: 1 } });
+    expect(pushed).toEqual([answer.messageId]);
+    // a retry gets that answer; nothing new is sent, and no tombstone takes it out of history
+    expect(await dispatcher(recordingBus()).dispatch(send())).toEqual(answer);
+    await sleep(PUBLISH_TIMEOUT_MS);
+    expect(published).toHaveLength(1);
+    expect(await bodiesFor('bob')).toEqual([answer.messageId]);
   });
 
   it('keeps the note when storing the answer fails after publishing, so the retry still gets the first answer', async () => {

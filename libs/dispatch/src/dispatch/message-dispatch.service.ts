@@ -84,6 +84,8 @@ export class MessageDispatchService implements Dispatcher {
           this.dedup.recordAttempt(senderId, clientMsgId, JSON.stringify(attempt), keepMs),
         );
       } catch (error) {
+        // a try that lost to a retry leaves the key alone: it is that retry's now
+        if (error instanceof LostTryError) throw error;
         // nothing was published (its seqs are burnt): a retry may send it afresh
         await this.dedup.release(senderId, clientMsgId).catch(() => undefined);
         throw error;
@@ -129,22 +131,54 @@ export class MessageDispatchService implements Dispatcher {
         () => noReceipt(timeout),
       );
     } catch (error) {
-      metrics.sendFailures.inc({ reason: 'publish' });
-      await this.inbox
-        .burn(allocations)
-        .catch((e) => this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'));
-      // the broker may have taken it after all (a late receipt): history must not show a send that failed
-      if (publishing) this.discardFromHistory(message);
-      if (error instanceof DomainError) throw error;
-      this.logger.warn({ err: error, messageId: message.messageId }, 'publish failed');
-      throw new DependencyUnavailableError('message bus', error);
+      await this.failedPublish(error, message, allocations, publishing);
     } finally {
       stopTimer();
     }
-    await this.confirm(allocations, now + 2 * timeout);
+    if ((await this.confirm(allocations, now + 2 * timeout)) === 'void') {
+      // this try was held up past its claim and a retry settled it as void (or its seqs were reaped): that retry
+      // answers the send; this copy is refused by the inbox, and history drops it
+      this.logger.warn({ messageId: message.messageId }, 'a retry voided this try while it was held up; not answering it');
+      this.discardFromHistory(message);
+      throw new LostTryError();
+    }
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
     return answerOf(message, allocations);
+  }
+
+  /**
+   * After a publish that failed or timed out: returns if the message was stored after all (the send stands), else
+   * throws what the caller answers. A publish that reached the broker may be stored late, and the offline consumer may
+   * even have written it to an inbox before this runs (an event loop held up for seconds is enough). So its seqs are
+   * settled, not just burnt: written → it stands, answered like any send, and the client does not retry it into a
+   * second copy; not written → burnt, so a later write is refused, and history gets a tombstone.
+   */
+  private async failedPublish(
+    error: unknown,
+    message: OutboundMessage,
+    allocations: SeqAllocation[],
+    publishing: boolean,
+  ): Promise<void> {
+    const { messageId } = message;
+    const fate = publishing
+      ? await this.inbox.settle(allocations).catch((e: unknown) => {
+          this.logger.warn({ err: e, messageId }, 'could not settle seqs; they will expire as burnt');
+          return 'void' as const;
+        })
+      : await this.inbox.burn(allocations).then(
+          () => 'void' as const,
+          (e: unknown) => (this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'), 'void' as const),
+        );
+    if (fate === 'published') {
+      this.logger.warn({ messageId }, 'publish reported a failure, but the message was stored; answering it');
+      return;
+    }
+    metrics.sendFailures.inc({ reason: 'publish' });
+    if (publishing) this.discardFromHistory(message);
+    if (error instanceof DomainError) throw error;
+    this.logger.warn({ err: error, messageId }, 'publish failed');
+    throw new DependencyUnavailableError('message bus', error);
   }
 
   /**
@@ -165,18 +199,20 @@ export class MessageDispatchService implements Dispatcher {
     );
   }
 
-  /** The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt. */
-  private async confirm(allocations: SeqAllocation[], until: number): Promise<void> {
+  /**
+   * The broker holds the message now; keep retrying until the inbox knows, or the seqs could be reaped as burnt.
+   * `void`: this try lost its seqs (see InboxStore.confirm). An inbox unreachable until the deadline counts as kept:
+   * the broker has the message, and the reaper leaves it to its consumers.
+   */
+  private async confirm(allocations: SeqAllocation[], until: number): Promise<'confirmed' | 'void'> {
     // on the send path: the first try costs no policy and no timer; only a failure starts the retries
-    const first = await this.inbox.confirm(allocations).then(
-      () => true,
-      () => false,
-    );
-    if (first) return;
+    const first = await this.inbox.confirm(allocations).catch(() => undefined);
+    if (first) return first;
     const withinMs = Math.max(0, until - this.clock.now());
-    await retryFor(() => this.inbox.confirm(allocations), withinMs, CONFIRM_RETRY).catch((error: unknown) =>
-      this.logger.error({ err: error }, 'could not confirm published seqs before their deadline'),
-    );
+    return retryFor(() => this.inbox.confirm(allocations), withinMs, CONFIRM_RETRY).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'could not confirm published seqs before their deadline');
+      return 'confirmed' as const;
+    });
   }
 }
 
@@ -195,6 +231,13 @@ const DISCARD_RETRY = retryPolicy(200, 5000);
 /** Retries `task` under `policy` until it succeeds; past `withinMs` the last error is thrown. */
 function retryFor<T>(task: () => Promise<T>, withinMs: number, policy: typeof CONFIRM_RETRY): Promise<T> {
   return policy.execute(() => task(), AbortSignal.timeout(withinMs));
+}
+
+/** A try that a retry settled as void while it was held up: answered like a send in progress (the retry answers). */
+class LostTryError extends DomainError {
+  constructor() {
+    super(ErrorCode.SendInProgress, 'a retry of this send is in progress, retry shortly');
+  }
 }
 
 const noReceipt = (ms: number) => new Error(`no broker receipt within ${ms} ms`);
