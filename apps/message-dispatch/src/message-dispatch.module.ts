@@ -82,6 +82,7 @@ export class MessageDispatchModule {
           topic: config.ROCKETMQ_TOPIC,
           invisibleDurationMs: 15_000,
           publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+          publishBatchMax: config.ROCKETMQ_PUBLISH_BATCH_MAX,
           startProducer: true,
         }),
         ClusterWiringModule.forConfig(config),

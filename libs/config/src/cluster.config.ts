@@ -147,6 +147,13 @@ export class MessageDispatchConfig extends RocketMqClientConfig {
   @Max(65535)
   @Type(() => Number)
   RPC_PORT = 3301;
+
+  /** Most messages published in one RocketMQ SendMessage RPC: the sends of one event-loop turn go together. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  @Type(() => Number)
+  ROCKETMQ_PUBLISH_BATCH_MAX = 32;
 }
 
 /** apps/storage-worker: the history (Elasticsearch) and offline (Redis inbox) consumer groups. */

@@ -6,10 +6,13 @@ import {
   BadRequestException,
   FilterExpression,
   ForbiddenException,
+  MessageOptions,
   MessageView,
   NotFoundException,
+  SendReceipt,
   UnauthorizedException,
 } from 'rocketmq-client-nodejs';
+import { PublishBatcher } from './publish-batcher';
 import {
   clientOptions,
   Deadline,
@@ -39,9 +42,20 @@ export interface RocketMqMessageBusOptions extends RocketMqConnectionOptions {
   publishTimeoutMs?: number;
   /** Upper bound on starting a client (route query and first settings exchange). Default 15 s. */
   startupTimeoutMs?: number;
+  /** Most messages published in one SendMessage RPC (those published in the same event-loop turn). Default 32. */
+  publishBatchMax?: number;
 }
 
-type Defaulted = 'groupPrefix' | 'batchSize' | 'awaitDurationMs' | 'publishTimeoutMs' | 'startupTimeoutMs';
+type Defaulted =
+  | 'groupPrefix'
+  | 'batchSize'
+  | 'awaitDurationMs'
+  | 'publishTimeoutMs'
+  | 'startupTimeoutMs'
+  | 'publishBatchMax';
+
+/** A batch's bodies stay well below the broker's 4 MiB message limit; a larger envelope goes alone. */
+const PUBLISH_BATCH_BYTES = 1024 * 1024;
 type ResolvedOptions = RocketMqMessageBusOptions & Required<Pick<RocketMqMessageBusOptions, Defaulted>>;
 
 /** The pause after each failed receive in a row: 200 ms, doubling, at most 10 s (no jitter: one loop per group). */
@@ -59,6 +73,8 @@ export class RocketMqMessageBus implements MessageBus {
   private readonly startup: Deadline;
   private producer?: Promise<ProbedProducer>;
   private closed = false;
+  /** Publishes of one event-loop turn share one RPC; each still resolves only on its own message's receipt. */
+  private readonly batcher: PublishBatcher<MessageOptions, SendReceipt>;
 
   constructor(options: RocketMqMessageBusOptions) {
     this.options = {
@@ -69,8 +85,13 @@ export class RocketMqMessageBus implements MessageBus {
       awaitDurationMs: options.awaitDurationMs ?? 20_000,
       publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
       startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
+      publishBatchMax: options.publishBatchMax ?? 32,
     };
     this.startup = new Deadline(this.options.startupTimeoutMs);
+    this.batcher = new PublishBatcher((messages) => this.sendAll(messages), {
+      maxCount: this.options.publishBatchMax,
+      maxBytes: PUBLISH_BATCH_BYTES,
+    });
   }
 
   /** Starts the producer now rather than on the first publish (fails fast on a wrong endpoint or topic). */
@@ -79,14 +100,13 @@ export class RocketMqMessageBus implements MessageBus {
   }
 
   async publish(envelope: MessageEnvelope): Promise<void> {
-    const producer = await this.getProducer();
+    this.assertOpen();
     const { messageId, type } = envelope.message;
-    const sending = producer.send({
-      topic: this.options.topic,
-      tag: String(type),
-      keys: [messageId],
-      body: Buffer.from(JSON.stringify(envelope), 'utf8'),
-    });
+    const body = Buffer.from(JSON.stringify(envelope), 'utf8');
+    const sending = this.batcher.enqueue(
+      { topic: this.options.topic, tag: String(type), keys: [messageId], body },
+      body.length,
+    );
     const ms = this.options.publishTimeoutMs;
     const receipt = await settleWithin(
       sending,
@@ -133,6 +153,10 @@ export class RocketMqMessageBus implements MessageBus {
     this.producer = undefined;
     const started = await producer?.catch(() => undefined);
     if (started) await shutdownClient(started, this.logger);
+  }
+
+  private async sendAll(messages: MessageOptions[]): Promise<SendReceipt[]> {
+    return (await this.getProducer()).sendAll(messages);
   }
 
   private getProducer(): Promise<ProbedProducer> {
