@@ -161,16 +161,12 @@ export class MessageDispatchService implements Dispatcher {
     publishing: boolean,
   ): Promise<void> {
     const { messageId } = message;
-    const fate = publishing
-      ? await this.inbox.settle(allocations).catch((e: unknown) => {
-          this.logger.warn({ err: e, messageId }, 'could not settle seqs; they will expire as burnt');
-          return 'void' as const;
-        })
-      : await this.inbox.burn(allocations).then(
-          () => 'void' as const,
-          (e: unknown) => (this.logger.warn({ err: e }, 'could not burn seqs; they will expire as burnt'), 'void' as const),
-        );
-    if (fate === 'published') {
+    const unsettled = (e: unknown) => {
+      this.logger.warn({ err: e, messageId }, 'could not settle seqs; they will expire as burnt');
+      return 'void' as const;
+    };
+    if (!publishing) await this.inbox.burn(allocations).catch(unsettled);
+    else if ((await this.inbox.settle(allocations).catch(unsettled)) === 'published') {
       this.logger.warn({ messageId }, 'publish reported a failure, but the message was stored; answering it');
       return;
     }
