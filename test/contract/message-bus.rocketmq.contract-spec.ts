@@ -22,6 +22,8 @@ describe('MessageBus — RocketMQ', () => {
         groupPrefix,
         invisibleDurationMs,
         awaitDurationMs: 5_000,
+        // the storage-worker's default: the suite holds with a pause between short batches
+        receiveLingerMs: 50,
       });
       buses.push(bus);
       await bus.start();

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       invisibleDurationMs: config.ROCKETMQ_INVISIBLE_MS,
       batchSize: config.ROCKETMQ_BATCH_SIZE,
       awaitDurationMs: config.ROCKETMQ_AWAIT_MS,
+      receiveLingerMs: config.ROCKETMQ_RECEIVE_LINGER_MS,
     }),
   });
   await app.startAllMicroservices();

@@ -185,4 +185,14 @@ export class StorageWorkerConfig extends WithElasticsearch(RocketMqClientConfig)
   @Max(20_000)
   @Type(() => Number)
   ROCKETMQ_AWAIT_MS = 20_000;
+
+  /**
+   * Pause after a receive that brought less than a full batch, so that the next receive gathers more: fewer receive
+   * and ack RPCs per message (broker and worker CPU) for at most this much later storage; pushes do not wait for it.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  @Type(() => Number)
+  ROCKETMQ_RECEIVE_LINGER_MS = 50;
 }

@@ -36,6 +36,12 @@ export interface RocketMqMessageBusOptions extends RocketMqConnectionOptions {
   /** Long-polling wait of an empty receive; the proxy clamps it to 5–20 s. Default 20 s (idle cost). */
   awaitDurationMs?: number;
   /**
+   * Pause after a receive that brought fewer than `batchSize` messages, so that the next one brings more: the broker
+   * and the client pay per receive and per ack RPC, and a trickle otherwise comes one message per RPC. Delays storage
+   * (history, offline inbox) by at most this much, never the push. Default 0.
+   */
+  receiveLingerMs?: number;
+  /**
    * Upper bound on one publish. Default 10 s: above the client's own worst case (3 attempts × request timeout), so its
    * deadlines normally decide. A publish rejected here may still land later; consumers are idempotent.
    */
@@ -50,6 +56,7 @@ type Defaulted =
   | 'groupPrefix'
   | 'batchSize'
   | 'awaitDurationMs'
+  | 'receiveLingerMs'
   | 'publishTimeoutMs'
   | 'startupTimeoutMs'
   | 'publishBatchMax';
@@ -83,6 +90,7 @@ export class RocketMqMessageBus implements MessageBus {
       batchSize: options.batchSize ?? 32,
       // an idle consumer costs one receive RPC per await duration (per group, per queue it polls)
       awaitDurationMs: options.awaitDurationMs ?? 20_000,
+      receiveLingerMs: options.receiveLingerMs ?? 0,
       publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
       startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
       publishBatchMax: options.publishBatchMax ?? 32,
@@ -195,7 +203,7 @@ class RocketMqSubscription implements BusSubscription {
     private readonly consumer: SafeSimpleConsumer,
     private readonly group: string,
     private readonly handler: EnvelopeHandler,
-    private readonly options: { batchSize: number; invisibleDurationMs: number },
+    private readonly options: { batchSize: number; invisibleDurationMs: number; receiveLingerMs: number },
     private readonly onClosed: () => void,
   ) {
     this.logger = new Logger(`RocketMqSubscription:${group}`);
@@ -233,6 +241,11 @@ class RocketMqSubscription implements BusSubscription {
           this.processing = this.process(views);
           await this.processing;
           this.processing = undefined;
+          // a short batch means a trickle: let the next one gather (an empty receive already waited its long poll)
+          if (views.length < this.options.batchSize && this.options.receiveLingerMs > 0)
+            await sleep(this.options.receiveLingerMs, undefined, { signal: this.stopped.signal }).catch(
+              () => undefined,
+            );
         }
       } catch (err) {
         if (this.stopping) break;
