@@ -1,21 +1,16 @@
 import 'reflect-metadata';
 import { GatewayConfig, loadConfig } from '@app/config';
 import { WEB_APP_ROUTES } from '@app/web-static';
-import { configureHttpApp, exitOnBootFailure } from '@app/platform';
+import { configureHttpApp, createHttpApp, exitOnBootFailure } from '@app/platform';
 import { WS_ENTRY_PATH, WsForwarder } from '@app/transport';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { GatewayModule } from './gateway.module';
+import { routeWsEntry } from './ws-entry.route';
 
 async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await createHttpApp(GatewayModule.register(config), config, { abortOnError: false });
   const forwarder = app.get(WsForwarder);
-  app.use(WS_ENTRY_PATH, forwarder.handleHttp);
+  routeWsEntry(app, forwarder);
   configureHttpApp(app, { title: 'Switchboard', swagger: true, unprefixed: WEB_APP_ROUTES });
   forwarder.attach(app.getHttpServer());
   await app.listen(config.PORT, config.HOST);

@@ -1,17 +1,12 @@
 import 'reflect-metadata';
 import { loadConfig, MessageDispatchConfig } from '@app/config';
-import { configureHttpApp, exitOnBootFailure } from '@app/platform';
-import { NestFactory } from '@nestjs/core';
+import { configureHttpApp, createHttpApp, exitOnBootFailure } from '@app/platform';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { MessageDispatchModule } from './message-dispatch.module';
 
 async function main(): Promise<void> {
   const config = loadConfig(MessageDispatchConfig);
-  const app = await NestFactory.create(MessageDispatchModule.register(config), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await createHttpApp(MessageDispatchModule.register(config), config, { abortOnError: false });
   configureHttpApp(app, { title: 'Switchboard message-dispatch', swagger: false });
   // the gateways' sends: request–reply over one persistent TCP connection each (HTTP keeps /health and /metrics)
   // (not the HTTP app's global filters and pipes: the handlers answer refusals in their replies)

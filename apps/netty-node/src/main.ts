@@ -1,18 +1,13 @@
 import 'reflect-metadata';
 import { loadConfig, NettyNodeConfig } from '@app/config';
-import { configureHttpApp, exitOnBootFailure } from '@app/platform';
-import { NestFactory } from '@nestjs/core';
+import { configureHttpApp, createHttpApp, exitOnBootFailure } from '@app/platform';
 import { NettyNodeModule } from './netty-node.module';
 import { NodeLifecycle } from './node-lifecycle.service';
 import { RedisIoAdapter } from './redis-io.adapter';
 
 async function main(): Promise<void> {
   const config = loadConfig(NettyNodeConfig);
-  const app = await NestFactory.create(NettyNodeModule.register(config), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await createHttpApp(NettyNodeModule.register(config), config, { abortOnError: false });
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL));
   configureHttpApp(app, { title: 'Switchboard push node', swagger: false });
   await app.listen(config.PORT, config.HOST);

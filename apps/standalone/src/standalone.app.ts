@@ -1,8 +1,7 @@
 import { StandaloneConfig } from '@app/config';
 import { WEB_APP_ROUTES } from '@app/web-static';
-import { configureHttpApp } from '@app/platform';
-import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { configureHttpApp, createHttpApp } from '@app/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,9 +19,9 @@ export function ensureJwtSecret(config: StandaloneConfig): void {
   config.JWT_SECRET = readFileSync(file, 'utf8').trim();
 }
 
-export async function createStandaloneApp(config: StandaloneConfig): Promise<INestApplication> {
+export async function createStandaloneApp(config: StandaloneConfig): Promise<NestFastifyApplication> {
   ensureJwtSecret(config);
-  const app = await NestFactory.create(StandaloneModule.register(config), { bufferLogs: true, bodyParser: false });
+  const app = await createHttpApp(StandaloneModule.register(config), config);
   configureHttpApp(app, { title: 'Switchboard', swagger: true, unprefixed: WEB_APP_ROUTES });
   return app;
 }

@@ -1,18 +1,13 @@
 import 'reflect-metadata';
 import { loadConfig, StorageWorkerConfig } from '@app/config';
-import { configureHttpApp, exitOnBootFailure } from '@app/platform';
+import { configureHttpApp, createHttpApp, exitOnBootFailure } from '@app/platform';
 import { RocketMqServer } from '@app/rocketmq';
-import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import { StorageWorkerModule } from './storage-worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfig(StorageWorkerConfig);
-  const app = await NestFactory.create(StorageWorkerModule.register(config), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await createHttpApp(StorageWorkerModule.register(config), config, { abortOnError: false });
   configureHttpApp(app, { title: 'Switchboard storage-worker', swagger: false });
   // a Nest microservice on RocketMQ: each @EventPattern(<group>) handler is that consumer group's batch loop
   app.connectMicroservice<MicroserviceOptions>({

@@ -2,7 +2,7 @@ import { bearerToken, DomainError, ErrorCode } from '@app/core';
 import { IS_PUBLIC } from '@app/platform';
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuthenticatedUser, TokenService } from '@app/tokens';
 import { KnownUsers } from './known-users';
 
@@ -19,7 +19,7 @@ export class AuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    const req = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>();
+    const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       throw new DomainError(ErrorCode.Unauthenticated, 'missing bearer token in the Authorization header');

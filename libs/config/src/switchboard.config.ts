@@ -50,7 +50,7 @@ export class SwitchboardConfig {
   @Type(() => Number)
   SEND_DEDUP_TTL_HOURS = 24;
 
-  /** Express body-parser limit, e.g. 64kb. */
+  /** Largest request body (bytes once decompressed), e.g. 64kb: larger is 413 PAYLOAD_TOO_LARGE. */
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 64kb' })
   HTTP_BODY_LIMIT = '64kb';
 

@@ -5,16 +5,10 @@ import { AllExceptionsFilter } from './all-exceptions.filter';
 /** Runs the filter on `exception` for one HTTP request; returns what was answered and whether it logged an error. */
 function answer(exception: unknown): { status?: number; body?: Record<string, unknown>; logged: boolean } {
   const sent: { status?: number; body?: Record<string, unknown> } = {};
-  const res = {
-    headersSent: false,
-    status(code: number) {
-      sent.status = code;
-      return this;
-    },
-    json(body: Record<string, unknown>) {
-      sent.body = body;
-      return this;
-    },
+  const res = {};
+  const http = {
+    isHeadersSent: () => false,
+    reply: (_res: unknown, body: Record<string, unknown>, status?: number) => Object.assign(sent, { body, status }),
   };
   const host = {
     getType: () => 'http',
@@ -22,7 +16,7 @@ function answer(exception: unknown): { status?: number; body?: Record<string, un
   } as unknown as ArgumentsHost;
   const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   try {
-    new AllExceptionsFilter().catch(exception, host);
+    new AllExceptionsFilter(http).catch(exception, host);
     return { ...sent, logged: error.mock.calls.length > 0 };
   } finally {
     error.mockRestore();

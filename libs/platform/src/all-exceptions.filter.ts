@@ -1,10 +1,11 @@
 import { DomainError, ErrorCode } from '@app/core';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { HttpServer } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { ApiErrorBody } from '@app/protocol';
-import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { httpStatusOf } from './error-status';
+import { fastifyRefusal } from './fastify-errors';
 
 const HTTP_CODE: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -29,55 +30,59 @@ const HTTP_CODE: Record<number, string> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrors');
 
+  /** `http`: the app's adapter, which answers on the platform's own response object. */
+  constructor(private readonly http: Pick<HttpServer, 'reply' | 'isHeadersSent'>) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const req = host.switchToHttp().getRequest<Request & { id?: string }>();
-    const res = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
+    const req = host.switchToHttp().getRequest<{ id?: string; url?: string; routeOptions?: { bodyLimit?: number } }>();
+    const res = host.switchToHttp().getResponse<unknown>();
+    const body = apiErrorOf(exception, req.routeOptions?.bodyLimit);
     body.requestId = req.id ? String(req.id) : undefined;
     // a refusal we chose (a dependency down, a full hash queue) is not a bug: no error log
     if (body.statusCode >= 500 && body.code !== ErrorCode.DependencyUnavailable && body.code !== ErrorCode.AuthBusy) {
       this.logger.error({ err: exception, requestId: body.requestId, path: req.url }, 'unhandled error');
     }
-    if (!res.headersSent) res.status(body.statusCode).json(body);
+    if (!this.http.isHeadersSent(res)) this.http.reply(res, body, body.statusCode);
   }
+}
 
-  private toBody(exception: unknown): ApiErrorBody {
-    if (exception instanceof DomainError) {
-      const statusCode = httpStatusOf(exception.code);
-      return {
-        statusCode,
-        error: reason(statusCode),
-        code: exception.code,
-        message: exception.message,
-        details: exception.details,
-      };
-    }
-    if (exception instanceof ThrottlerException) {
-      return {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        code: ErrorCode.RateLimited,
-        message: 'rate limit exceeded, slow down',
-      };
-    }
-    if (exception instanceof HttpException) {
-      const statusCode = exception.getStatus();
-      const response = exception.getResponse();
-      const body = (typeof response === 'string' ? { message: response } : response) as {
-        message?: string | string[];
-        code?: string;
-      };
-      const message = body.message ?? exception.message;
-      const code =
-        body.code ??
-        (statusCode === 400 && Array.isArray(message)
-          ? ErrorCode.ValidationFailed
-          : (HTTP_CODE[statusCode] ?? 'ERROR'));
-      return { statusCode, error: reason(statusCode), code, message };
-    }
-    return { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'internal error' };
+/** The error body for `exception` (without the request id); `bodyLimit` (bytes) names the limit in a 413. */
+export function apiErrorOf(exception: unknown, bodyLimit?: number): ApiErrorBody {
+  const refusal = fastifyRefusal(exception, bodyLimit);
+  if (refusal) return apiErrorOf(refusal);
+  if (exception instanceof DomainError) {
+    const statusCode = httpStatusOf(exception.code);
+    return {
+      statusCode,
+      error: reason(statusCode),
+      code: exception.code,
+      message: exception.message,
+      details: exception.details,
+    };
   }
+  if (exception instanceof ThrottlerException) {
+    return {
+      statusCode: 429,
+      error: 'Too Many Requests',
+      code: ErrorCode.RateLimited,
+      message: 'rate limit exceeded, slow down',
+    };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    const body = (typeof response === 'string' ? { message: response } : response) as {
+      message?: string | string[];
+      code?: string;
+    };
+    const message = body.message ?? exception.message;
+    const code =
+      body.code ??
+      (statusCode === 400 && Array.isArray(message) ? ErrorCode.ValidationFailed : (HTTP_CODE[statusCode] ?? 'ERROR'));
+    return { statusCode, error: reason(statusCode), code, message };
+  }
+  return { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'internal error' };
 }
 
 function reason(status: number): string {

@@ -1,58 +1,100 @@
 import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
-import { json } from 'express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { checkJsonShape, JsonShapeLimits, JsonShapeProblem } from './json-shape';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { checkJsonShape, JsonShapeLimits } from './json-shape';
 
-/** Thrown from the parser's verify hook: carries the shape problem out to `toHttpError`. */
-class JsonShapeError extends Error {
-  readonly type = 'json.shape';
-  constructor(readonly problem: JsonShapeProblem) {
-    super(problem.message);
-  }
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** HTTP_BODY_LIMIT (`64kb`) in bytes, Fastify's `bodyLimit`. */
+export function bytesOf(limit: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
+  if (!match) throw new Error(`body limit ${limit} must look like 64kb`);
+  return Number(match[1]) * UNITS[match[2].toLowerCase()];
 }
 
 /**
  * JSON body parsing with errors the client can act on: malformed JSON → 400 MALFORMED_JSON, nested too deep or an
- * array too long → 400 BODY_TOO_DEEP / BODY_ARRAY_TOO_LONG (checked on the text, before parsing), too large → 413,
- * wrong charset → 415. Installed instead of Nest's parser (apps are created with `bodyParser: false`).
+ * array too long → 400 BODY_TOO_DEEP / BODY_ARRAY_TOO_LONG (checked on the text, before parsing), wrong charset or
+ * content encoding → 415. Too large → 413 is Fastify's (`bodyLimit`, before the body is read in full). Bodies of any
+ * other type are not read: the route answers them (a guard's 401, or validation's 400 naming the missing fields).
  */
-export function jsonBodyParser(limit: string, shape: JsonShapeLimits): RequestHandler {
-  const parse = json({
-    limit,
-    verify: (_req, _res, buffer, encoding) => {
-      // UTF-8 (nearly every client) is checked as bytes; other UTF charsets are decoded first
-      const utf8 = !encoding || /^utf-?8$/i.test(encoding);
-      const problem = checkJsonShape(utf8 ? buffer : new TextDecoder(encoding).decode(buffer), shape);
-      if (problem) throw new JsonShapeError(problem);
-    },
+export function registerJsonBodyParser(fastify: FastifyInstance, shape: JsonShapeLimits): void {
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
+    try {
+      done(null, parseJson(request, raw as Buffer, shape));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
-  return (req: Request, res: Response, next: NextFunction) =>
-    parse(req, res, (error?: unknown) => (error ? next(toHttpError(error as ParserError, limit)) : next()));
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 }
 
-type ParserError = { type?: string; status?: number; message?: string; problem?: JsonShapeProblem };
-
-function toHttpError(error: ParserError, limit: string): HttpException {
-  switch (error.type) {
-    case 'json.shape':
-      return new BadRequestException({ ...error.problem });
-    case 'entity.parse.failed':
-      return new BadRequestException({
-        code: 'MALFORMED_JSON',
-        message: `request body is not valid JSON: ${error.message}`,
-      });
-    case 'entity.too.large':
-      return new PayloadTooLargeException({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `request body is larger than ${limit}`,
-      });
-    case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return new HttpException(
-        { code: 'UNSUPPORTED_MEDIA_TYPE', message: error.message ?? 'unsupported encoding' },
-        415,
-      );
-    default:
-      return new BadRequestException({ code: 'BAD_REQUEST', message: error.message ?? 'bad request body' });
+function parseJson(request: FastifyRequest, raw: Buffer, shape: JsonShapeLimits): unknown {
+  const bytes = decompressed(raw, request.headers['content-encoding'], request.routeOptions.bodyLimit);
+  const charset = charsetOf(request.headers['content-type']);
+  if (!charset.startsWith('utf-')) throw unsupported(`unsupported charset "${charset.toUpperCase()}"`);
+  // UTF-8 (nearly every client) is checked as bytes; other UTF charsets are decoded first
+  const text = charset === 'utf-8' ? null : decode(bytes, charset);
+  const problem = checkJsonShape(text ?? bytes, shape);
+  if (problem) throw new BadRequestException({ ...problem });
+  const json = stripBom(text ?? bytes.toString('utf8'));
+  // an empty body is a common client mistake: parsed as {}, validation names what is missing
+  if (json.length === 0) return {};
+  const first = json.trimStart()[0];
+  if (first !== '{' && first !== '[') throw malformed('expected an object or an array');
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    throw malformed((error as Error).message);
   }
+}
+
+const DECOMPRESS: Record<string, typeof gunzipSync> = {
+  gzip: gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/** Compressed bodies are inflated up to the body limit (a small body must not become a huge one). */
+function decompressed(raw: Buffer, encoding: string | undefined, limit: number): Buffer {
+  const name = (encoding ?? 'identity').toLowerCase();
+  if (name === 'identity') return raw;
+  const decompress = DECOMPRESS[name];
+  if (!decompress) throw unsupported(`unsupported content encoding "${name}"`);
+  try {
+    return decompress(raw, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new PayloadTooLargeException({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `request body is larger than ${limit} bytes`,
+      });
+    }
+    throw new BadRequestException({ code: 'BAD_REQUEST', message: `request body is not valid ${name}` });
+  }
+}
+
+function charsetOf(contentType: string | undefined): string {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '');
+  return match ? match[1].toLowerCase() : 'utf-8';
+}
+
+function decode(bytes: Buffer, charset: string): string {
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    throw unsupported(`unsupported charset "${charset.toUpperCase()}"`);
+  }
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function malformed(reason: string): HttpException {
+  return new BadRequestException({ code: 'MALFORMED_JSON', message: `request body is not valid JSON: ${reason}` });
+}
+
+function unsupported(message: string): HttpException {
+  return new HttpException({ code: 'UNSUPPORTED_MEDIA_TYPE', message }, 415);
 }

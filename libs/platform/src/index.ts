@@ -5,6 +5,7 @@ export * from './logging.module';
 export * from './health';
 export * from './metrics';
 export * from './http-app.setup';
+export * from './http-adapter';
 export * from './api-error.dto';
 export * from './public.decorator';
 export * from './rate-limit.guard';

@@ -1,24 +1,18 @@
 import { SwitchboardConfig } from '@app/config';
-import { Module, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { requestIdFor } from './request-id';
+import { rootLoggerFor } from './request-log.controller';
 
-/** Structured JSON logs (pino) with the request id on every line of a request. */
+/**
+ * Structured JSON logs (pino): Nest's Logger writes to the process's one logger, which Fastify also writes its request
+ * lines to (with the request id, see RequestLogController). No HTTP middleware (`forRoutes: []`): pino-http would
+ * serialize every request into a child logger, whether or not a line is written.
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [SwitchboardConfig],
-      useFactory: (config: SwitchboardConfig) => ({
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-        pinoHttp: {
-          level: config.LOG_LEVEL,
-          genReqId: requestIdFor,
-          autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-          customLogLevel: (_req, res, err) =>
-            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-        },
-      }),
+      useFactory: (config: SwitchboardConfig) => ({ forRoutes: [], pinoHttp: { logger: rootLoggerFor(config) } }),
     }),
   ],
 })

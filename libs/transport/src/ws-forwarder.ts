@@ -46,7 +46,7 @@ export class WsForwarder {
     });
   }
 
-  /** Express-style handler for socket.io's HTTP long-polling through `/ws`. */
+  /** Node-style handler for socket.io's long-polling through `/ws`, given the request before anything read its body. */
   handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
     void this.target(req).then(
       (target) => this.proxy.web(req, res, { target }),

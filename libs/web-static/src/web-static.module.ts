@@ -6,12 +6,15 @@ import {
   Inject,
   Logger,
   Module,
+  OnModuleInit,
   RequestMethod,
   SetMetadata,
   type DynamicModule,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ServeStaticModule } from '@nestjs/serve-static';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
@@ -24,7 +27,10 @@ import { join, resolve, sep } from 'node:path';
 const CLIENT_ROUTES = ['', 'login', 'register', 'chats', 'chats/:id', 'contacts', 'g', 'g/:id', 'search'];
 
 /** For `configureHttpApp(..., { unprefixed })`: the client routes live at the root, outside `/api/v1`. */
-export const WEB_APP_ROUTES: { path: string; method: RequestMethod }[] = CLIENT_ROUTES.map((path) => ({ path, method: RequestMethod.GET }));
+export const WEB_APP_ROUTES: { path: string; method: RequestMethod }[] = CLIENT_ROUTES.map((path) => ({
+  path,
+  method: RequestMethod.GET,
+}));
 
 /** Vite names every built asset by its content hash: it never changes, so caches may keep it for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -39,17 +45,9 @@ export function findWebDir(configured?: string): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
-/** A Node response (Express, @fastify/static) or a Fastify reply. */
-type HeaderTarget = { setHeader(name: string, value: string): void } | { header(name: string, value: string): void };
-
-function setHeader(res: HeaderTarget, name: string, value: string): void {
-  if ('setHeader' in res) res.setHeader(name, value);
-  else res.header(name, value);
-}
-
 const WEB_DIR = Symbol('WEB_DIR');
 
-/** The SPA fallback: a Nest route like any other, so it behaves the same on Express and Fastify. */
+/** The SPA fallback: a Nest route like any other (guards, prefix exclusion, errors). */
 @ApiExcludeController()
 @Controller()
 export class WebAppController {
@@ -66,8 +64,34 @@ export class WebAppController {
 }
 
 /**
- * Serves the built web app at `/`: files (hashed assets long-lived, the rest revalidated) by @nestjs/serve-static,
- * the client routes by WebAppController. Add WEB_APP_ROUTES to the app's unprefixed routes.
+ * The built files at `/` through @fastify/static: hashed assets long-lived, the rest revalidated. Looked up per request
+ * (`wildcard`), so a rebuilt app's new files are served without a restart; a missing one goes to the not-found handler
+ * (the API's JSON 404, never the app).
+ */
+class WebFiles implements OnModuleInit {
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    @Inject(WEB_DIR) private readonly dir: string,
+  ) {}
+
+  onModuleInit(): void {
+    void this.adapter.httpAdapter.getInstance<FastifyInstance>().register(fastifyStatic, {
+      root: this.dir,
+      prefix: '/',
+      wildcard: true,
+      index: false,
+      // Swagger's assets are served by another instance of the plugin
+      decorateReply: false,
+      // ours, not send's `public, max-age=0`
+      cacheControl: false,
+      setHeaders: (reply: FastifyReply, path: string) => void reply.header('Cache-Control', cacheControlFor(path)),
+    });
+  }
+}
+
+/**
+ * Serves the built web app at `/`: files by WebFiles, the client routes by WebAppController. Add WEB_APP_ROUTES to
+ * the app's unprefixed routes.
  */
 @Module({})
 export class WebStaticModule {
@@ -75,27 +99,16 @@ export class WebStaticModule {
     const dir = findWebDir(options.dir);
     if (!dir) {
       new Logger('WebStaticModule').warn(
-        options.dir ? `WEB_DIR ${options.dir} holds no index.html: no web app at /` : 'web app not built: no web app at /',
+        options.dir
+          ? `WEB_DIR ${options.dir} holds no index.html: no web app at /`
+          : 'web app not built: no web app at /',
       );
       return { module: WebStaticModule };
     }
     return {
       module: WebStaticModule,
       controllers: [WebAppController],
-      providers: [{ provide: WEB_DIR, useValue: dir }],
-      imports: [
-        ServeStaticModule.forRoot({
-          rootPath: dir,
-          // serve-static's own fallback answers only this one path (what a static server would): the client routes are
-          // WebAppController's; no `exclude`, whose error handler would turn the API's body errors into 404s
-          renderPath: '/index.html',
-          serveStaticOptions: {
-            index: false,
-            fallthrough: true,
-            setHeaders: (res: HeaderTarget, path: string) => setHeader(res, 'Cache-Control', cacheControlFor(path)),
-          },
-        }),
-      ],
+      providers: [{ provide: WEB_DIR, useValue: dir }, WebFiles],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { SwitchboardConfig } from '@app/config';
 import { bearerToken, DomainError, ErrorCode, SharedSecret } from '@app/core';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * The admin API's own authentication: `Authorization: Bearer <ADMIN_TOKEN>` (the routes are @Public() for the user
@@ -18,7 +18,7 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!this.expected) throw new DomainError(ErrorCode.NotFound, `Cannot ${req.method} ${req.originalUrl ?? req.url}`);
     const token = bearerToken(req.headers.authorization);
     if (!token)
