@@ -19,6 +19,8 @@ export function bytesOf(limit: string): number {
  * other type are not read: the route answers them (a guard's 401, or validation's 400 naming the missing fields).
  */
 export function registerJsonBodyParser(fastify: FastifyInstance, shape: JsonShapeLimits): void {
+  // Fastify's own: JSON without these errors, and text/plain, which no route reads
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
     try {
       done(null, parseJson(request, raw as Buffer, shape));
