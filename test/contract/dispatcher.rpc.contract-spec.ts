@@ -2,11 +2,11 @@ import { loadConfig, MessageDispatchConfig } from '@app/config';
 import { ConsumerGroup, HistoryStore } from '@app/core';
 import { RpcDispatcher } from '@app/dispatch';
 import { StorageConsumers } from '@app/storage';
+import { createHttpApp } from '@app/platform';
 import { createRedisClient, RedisInboxStore } from '@app/redis';
 import { RocketMqMessageBus } from '@app/rocketmq';
 import { claimRedisTestDatabase, freePort } from '@app/testing';
 import { INestApplication, Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import { execFile } from 'node:child_process';
@@ -87,7 +87,7 @@ describe('Dispatcher — RPC to message-dispatch (split: TCP, Redis, RocketMQ)',
       await worker.subscribe(ConsumerGroup.Offline, (batch) => consumers.storeOffline(batch));
 
       // message-dispatch as apps/message-dispatch/src/main.ts boots it (its HTTP side is not needed here)
-      app = await NestFactory.create(MessageDispatchModule.register(config), { logger: false, abortOnError: false });
+      app = await createHttpApp(MessageDispatchModule.register(config), config, { logger: false, abortOnError: false });
       app.connectMicroservice<MicroserviceOptions>(
         { transport: Transport.TCP, options: { host: '127.0.0.1', port: rpcPort } },
         { inheritAppConfig: false },
