@@ -37,3 +37,17 @@ describe('SwitchboardConfig: multi-device policy', () => {
     expect(() => loadConfig(SwitchboardConfig, { MULTI_DEVICE_POLICY: 'one' })).toThrow(/MULTI_DEVICE_POLICY/);
   });
 });
+
+describe('SwitchboardConfig: HTTP body limit', () => {
+  it.each([
+    ['64kb', 65536],
+    ['1MB', 1048576],
+    ['10b', 10],
+  ])('reads HTTP_BODY_LIMIT=%s as %i bytes', (value, bytes) => {
+    expect(loadConfig(SwitchboardConfig, { HTTP_BODY_LIMIT: value }).httpBodyLimitBytes).toBe(bytes);
+  });
+
+  it('refuses a limit without a unit it knows', () => {
+    expect(() => loadConfig(SwitchboardConfig, { HTTP_BODY_LIMIT: '64 kilobytes' })).toThrow(/HTTP_BODY_LIMIT/);
+  });
+});

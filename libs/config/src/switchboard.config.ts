@@ -5,6 +5,9 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength 
 const url = { require_tld: false, require_protocol: true } as const;
 
 /** Settings shared by every app. Names are the environment variables, listed in the README. */
+const BODY_LIMIT = /^(\d+)(b|kb|mb)$/i;
+const BODY_LIMIT_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
 export class SwitchboardConfig {
   @IsInt()
   @Min(0)
@@ -51,8 +54,14 @@ export class SwitchboardConfig {
   SEND_DEDUP_TTL_HOURS = 24;
 
   /** Largest request body (bytes once decompressed), e.g. 64kb: larger is 413 PAYLOAD_TOO_LARGE. */
-  @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 64kb' })
+  @Matches(BODY_LIMIT, { message: 'HTTP_BODY_LIMIT must look like 64kb' })
   HTTP_BODY_LIMIT = '64kb';
+
+  /** HTTP_BODY_LIMIT in bytes (Fastify's `bodyLimit`); the setting was validated at boot. */
+  get httpBodyLimitBytes(): number {
+    const [, amount, unit] = BODY_LIMIT.exec(this.HTTP_BODY_LIMIT)!;
+    return Number(amount) * BODY_LIMIT_UNITS[unit.toLowerCase()];
+  }
 
   /** JSON bodies nested deeper than this are refused (400 BODY_TOO_DEEP) before anything walks them. */
   @IsInt()

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import fastify, { FastifyError, FastifyInstance } from 'fastify';
 import { gzipSync } from 'node:zlib';
-import { bytesOf, registerJsonBodyParser } from './body-parser';
+import { registerJsonBodyParser } from './body-parser';
 
 /** A bare Fastify with the parser: answers the parsed body, or the refusal's status and body. */
 function server(): FastifyInstance {
@@ -25,10 +25,11 @@ describe('registerJsonBodyParser', () => {
     expect((await post('{"a":[1,2]}')).json()).toEqual({ body: { a: [1, 2] } });
     expect((await post('\uFEFF[1]')).json()).toEqual({ body: [1] });
     expect((await post('')).json()).toEqual({ body: {} });
+    expect((await post(' \r\n\t{"a":1}')).json()).toEqual({ body: { a: 1 } });
   });
 
   it('refuses malformed JSON and bare values with 400 MALFORMED_JSON', async () => {
-    for (const raw of ['{"a":', 'null', '"text"', '42', '   ']) {
+    for (const raw of ['{"a":', 'null', '"text"', '42', '   ', ' \n 42']) {
       const res = await post(raw);
       expect([raw, res.statusCode, res.json().code]).toEqual([raw, 400, 'MALFORMED_JSON']);
     }
@@ -58,10 +59,5 @@ describe('registerJsonBodyParser', () => {
 
   it('leaves bodies of other types unread', async () => {
     expect((await post('hello', { 'content-type': 'text/plain' })).json()).toEqual({ body: null });
-  });
-
-  it('reads HTTP_BODY_LIMIT as bytes', () => {
-    expect([bytesOf('64kb'), bytesOf('1MB'), bytesOf('10b')]).toEqual([65536, 1048576, 10]);
-    expect(() => bytesOf('64 kilobytes')).toThrow();
   });
 });

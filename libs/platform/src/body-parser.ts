@@ -3,15 +3,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { checkJsonShape, JsonShapeLimits } from './json-shape';
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
-
-/** HTTP_BODY_LIMIT (`64kb`) in bytes, Fastify's `bodyLimit`. */
-export function bytesOf(limit: string): number {
-  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
-  if (!match) throw new Error(`body limit ${limit} must look like 64kb`);
-  return Number(match[1]) * UNITS[match[2].toLowerCase()];
-}
-
 /**
  * JSON body parsing with errors the client can act on: malformed JSON → 400 MALFORMED_JSON, nested too deep or an
  * array too long → 400 BODY_TOO_DEEP / BODY_ARRAY_TOO_LONG (checked on the text, before parsing), wrong charset or
@@ -42,13 +33,24 @@ function parseJson(request: FastifyRequest, raw: Buffer, shape: JsonShapeLimits)
   const json = stripBom(text ?? bytes.toString('utf8'));
   // an empty body is a common client mistake: parsed as {}, validation names what is missing
   if (json.length === 0) return {};
-  const first = json.trimStart()[0];
+  const first = json[firstNonWhitespace(json)];
   if (first !== '{' && first !== '[') throw malformed('expected an object or an array');
   try {
     return JSON.parse(json);
   } catch (error) {
     throw malformed((error as Error).message);
   }
+}
+
+/** Index of the first character that is not JSON whitespace (no copy of the body, unlike trimStart). */
+function firstNonWhitespace(json: string): number {
+  let i = 0;
+  while (i < json.length) {
+    const c = json.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
 }
 
 const DECOMPRESS: Record<string, typeof gunzipSync> = {

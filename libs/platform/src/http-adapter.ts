@@ -5,7 +5,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { apiErrorOf } from './all-exceptions.filter';
-import { bytesOf } from './body-parser';
 import { LazyChildLogger } from './lazy-child.logger';
 import { echoRequestId, requestIdOf } from './request-id';
 import { RequestLogController, rootLoggerFor } from './request-log.controller';
@@ -44,7 +43,7 @@ function createHttpAdapter(config: SwitchboardConfig): FastifyAdapter {
     childLoggerFactory: (parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) =>
       new LazyChildLogger(parent as Logger, bindings, options),
     genReqId: requestIdOf,
-    bodyLimit: bytesOf(config.HTTP_BODY_LIMIT),
+    bodyLimit: config.httpBodyLimitBytes,
     keepAliveTimeout: KEEP_ALIVE_MS,
     // must exceed the keep-alive timeout, or a request arriving just before it ends is cut off
     http: { headersTimeout: KEEP_ALIVE_MS + 1000 },
