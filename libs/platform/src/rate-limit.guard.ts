@@ -31,6 +31,14 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `ip:${String(req.ip)}`;
   }
 
+  /**
+   * The counter's key as it is, where the library hashes it with sha256 on every request and bucket: its parts are
+   * short (names, a user id or address, a username cut to 64 characters) and every store takes any string.
+   */
+  protected override generateKey(context: ExecutionContext, tracker: string, name: string): string {
+    return `${context.getClass().name}-${context.getHandler().name}-${name}-${tracker}`;
+  }
+
   protected override getRequestResponse(context: ExecutionContext) {
     const http = context.switchToHttp();
     return { req: http.getRequest(), res: http.getResponse() };
