@@ -82,7 +82,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export async function startServer(script: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], {
+  // SWITCHBOARD_CPU_PROFILE_DIR=<dir>: the server writes a V8 CPU profile there when it stops (as the split's apps do)
+  const profileDir = process.env.SWITCHBOARD_CPU_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
