@@ -145,6 +145,8 @@ export async function startStandalone(
       RATE_LIMIT_LOGIN_PER_MINUTE: unlimited,
       RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE: unlimited,
       PASSWORD_HASH_QUEUE_MAX: unlimited,
+      // every bench client connects from 127.0.0.1
+      PUSH_MAX_CONNECTIONS_PER_ADDRESS: unlimited,
       ...env,
     },
     port,
