@@ -4,10 +4,10 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength 
 
 const url = { require_tld: false, require_protocol: true } as const;
 
-/** Settings shared by every app. Names are the environment variables, listed in the README. */
 const BODY_LIMIT = /^(\d+)(b|kb|mb)$/i;
 const BODY_LIMIT_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 
+/** Settings shared by every app. Names are the environment variables, listed in the README. */
 export class SwitchboardConfig {
   @IsInt()
   @Min(0)
