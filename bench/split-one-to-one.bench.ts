@@ -12,6 +12,10 @@
  * RocketMQ, Elasticsearch, Redis and PostgreSQL process), lost and duplicated, and the split's ratios to the baseline;
  * then the idle split's CPU per second per engine. The engines are shared: other work on them counts too.
  *
+ * Freshly started engines are not yet warm: right after infra:up, three runs in a row measured RocketMQ at 2.7, 1.7
+ * and 1.1 ms/msg and Elasticsearch at 0.9, 0.6 and 0.3 while the apps stayed the same. Run it a few times and quote
+ * the runs after the first two; compare builds only on engines that are equally warm.
+ *
  *   npm run infra:up && npm run build && npm run bench:split     # USERS=200 MESSAGES=10000 CONCURRENCY=64 WARMUP=1000
  */
 import { WireType } from '@app/protocol';
