@@ -111,8 +111,9 @@ describe('the delivery contract while processes die mid-stream', () => {
     await sleep(3000);
     stopped = true;
     const accepted = await Promise.all(streams);
-    // the kills were felt: some sends were refused and retried
-    expect(refused).toBeGreaterThan(0);
+    // How many sends the kills refused depends on timing alone (a CI run once saw none), so it goes in the timeline
+    // printed on a failure rather than into an assertion; the contract below is what this test proves.
+    mark(`${refused} sends refused and retried in all`);
 
     for (const [i, { screen }] of pairs.entries()) {
       expect(accepted[i].length).toBeGreaterThan(10);

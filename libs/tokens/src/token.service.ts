@@ -90,16 +90,18 @@ export class TokenService {
     nodeId: string,
     platform: DevicePlatform = 'other',
   ): Promise<{ token: string; expiresIn: number; claims: AuthenticatedUser }> {
+    const issuedAt = this.nowSeconds();
     const token = await this.jwt.signAsync({
       sub: user.id,
       usr: user.username,
       node: nodeId,
       jti: newTimeOrderedId(),
       plt: platform,
-      iat: this.nowSeconds(),
+      iat: issuedAt,
     });
     const claims = this.toUser(this.jwt.decode<AccessTokenClaims>(token));
-    return { token, expiresIn: claims.expiresAt - this.nowSeconds(), claims };
+    // from the token's own iat: read the clock again and a second boundary crossed while signing made it 899 of 900
+    return { token, expiresIn: claims.expiresAt - issuedAt, claims };
   }
 
   /** Verifies signature, expiry and revocation. */
