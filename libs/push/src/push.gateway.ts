@@ -2,15 +2,7 @@ import { metrics } from '@app/platform';
 import { PushErrorCode, ServerToClientEvents, ClientToServerEvents, WireType } from '@app/protocol';
 import { pushRooms } from '@app/transport';
 import { Logger } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  OnGatewayConnection,
-  OnGatewayDisconnect,
-  SubscribeMessage,
-  WebSocketGateway,
-  WebSocketServer,
-} from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
 import { AckCoalescer } from './ack-coalescer';
 import { ConnectionLimits } from './connection-limits';
@@ -76,6 +68,9 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect {
       return this.refuse(socket, PushErrorCode.TooManyConnections, 'too many connections from this address');
     }
     this.eventLimiter.install(socket);
+    // a plain listener, not @SubscribeMessage: Nest binds each handler of each socket through an rxjs chain (~3 KiB
+    // held per connection) and runs each event through its async context (pipes, guards, filters); an ack needs none
+    socket.on('ack', (body: unknown) => this.onAck(socket, body));
     let lastSeq: number;
     try {
       ({ user: socket.data.user, lastSeq } = await this.handshakes.verify(socket.handshake.auth));
@@ -113,8 +108,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect {
     await this.routes.disconnected(socket);
   }
 
-  @SubscribeMessage('ack')
-  onAck(@ConnectedSocket() socket: PushSocket, @MessageBody() body: unknown): void {
+  private onAck(socket: PushSocket, body: unknown): void {
     const seq = (body as { seq?: unknown } | null)?.seq;
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
       socket.emit('error', {
