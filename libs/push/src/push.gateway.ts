@@ -61,7 +61,8 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect {
   }
 
   async handleConnection(socket: PushSocket): Promise<void> {
-    // the handshake holds what we read (auth, headers); the upgrade request and its buffers can go
+    // the handshake holds what we read (auth, headers), so our own reference to the upgrade request goes; engine.io 6.6
+    // still holds it until the socket closes (its WebSocketResponse's close listener; see docs/architecture.md §10)
     (socket.conn as { request: unknown }).request = null;
     if (this.draining) return this.refuse(socket, PushErrorCode.NodeDraining, DRAINING_MESSAGE);
     if (!this.limits.openFromAddress(socket)) {
