@@ -5,14 +5,18 @@
  * 32 with the worker's linger, one AckMessage per batch), handlers that store nothing. It isolates broker settings
  * from the noise of the whole split: run it before and after a change to scripts/infra/up.sh.
  *
- *   npm run infra:up && npm run bench:bus          (MESSAGES, CONCURRENCY, ROUNDS overridable)
+ *   npm run infra:up && npm run bench:bus
+ *
+ * Knobs (env): MESSAGES per round (20000), WARMUP messages before measuring (5000; 60000 for a steady-state broker),
+ * CONCURRENCY publishes in flight (64), ROUNDS (3), BODY_BYTES per message body (100).
  */
 import { BusSubscription, ConsumerGroup, MessageEnvelope, newTimeOrderedId } from '@app/core';
 import { WireType } from '@app/protocol';
 import { RocketMqMessageBus } from '@app/rocketmq';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cpuSeconds, CpuMeter, enginePids, runConcurrent } from './bench-support';
+import { waitFor } from '@app/testing';
+import { cpuSeconds, CpuMeter, enginePids, idleCpuLine, runConcurrent } from './bench-support';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 20_000);
 const WARMUP = Number(process.env.WARMUP ?? 5_000);
@@ -38,15 +42,6 @@ function envelope(): MessageEnvelope {
     ],
     storeInHistory: true,
   };
-}
-
-/** Resolves once `check` holds, polling; the bound is generous (a bench, not a test). */
-async function until(check: () => boolean, what: string, withinMs = 300_000): Promise<void> {
-  const end = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 // a topic and groups of its own, created for the run and deleted after it: on the app's topic, every group of the app
@@ -96,7 +91,7 @@ async function measure(): Promise<void> {
     const started = Date.now();
     await runConcurrent(count, CONCURRENCY, (i) => bus.publish(envelopes[i]));
     const published = Date.now();
-    await until(() => groups.every((g) => seen[g] === count), 'both groups');
+    await waitFor(() => groups.every((g) => seen[g] === count), 300_000, 'both groups');
     // the last batch's ack is sent after its handler returns
     await new Promise((r) => setTimeout(r, 1000));
     return { publishMs: published - started, totalMs: Date.now() - started };
@@ -104,10 +99,7 @@ async function measure(): Promise<void> {
 
   console.log(`messages ${MESSAGES} (+${WARMUP} warm-up), ${CONCURRENCY} publishes in flight, rounds ${ROUNDS}`);
   await pass(WARMUP);
-  const idle = meter.start();
-  await new Promise((r) => setTimeout(r, 5000));
-  const idleUsed = meter.since(idle);
-  console.log(`idle: rocketmq ${((idleUsed.rocketmq / 5) * 1000).toFixed(0)} ms/s`);
+  console.log(await idleCpuLine(meter));
   for (let round = 1; round <= ROUNDS; round++) {
     const snapshot = meter.start();
     const clientBefore = cpuSeconds(process.pid);
