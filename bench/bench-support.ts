@@ -129,7 +129,7 @@ export async function runConcurrent(
 export async function startStandalone(
   port: number,
   env: Record<string, string> = {},
-): Promise<{ server: ChildProcess; baseUrl: string; stop(): Promise<void> }> {
+): Promise<{ server: ChildProcess; baseUrl: string; dataDir: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const unlimited = '10000000';
   const server = await startServer(
@@ -154,6 +154,7 @@ export async function startStandalone(
   return {
     server,
     baseUrl: `http://127.0.0.1:${port}`,
+    dataDir,
     async stop() {
       const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');
