@@ -39,6 +39,10 @@ const SCHEMA_STEPS: string[] = [
    CREATE TRIGGER history_ad AFTER DELETE ON history BEGIN
      INSERT INTO history_fts(history_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
    END;`,
+  // 6: a fan-out's payload stored once, its members' entries pointing at it (an entry is written when it has either)
+  `CREATE TABLE inbox_payload (id INTEGER PRIMARY KEY, payload TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE INDEX inbox_payload_created ON inbox_payload (created_at);
+   ALTER TABLE inbox_entry ADD COLUMN payload_id INTEGER;`,
 ];
 
 /**

@@ -2,6 +2,15 @@ import { Clock, InboxRead, InboxStore, InboxWrite, SeqAllocation, StoredInboxEnt
 import type { Statement } from 'better-sqlite3';
 import { EmbeddedDatabase } from './embedded-database';
 
+/**
+ * From this many recipients, a message's payload is stored once and their entries point at it. A 5,000-member
+ * group's entries then dirty a fraction of the pages (bench:group with DEPLOYMENT=standalone); a 1:1 message (the
+ * receiver and the sender's copy) keeps its payload inline, one row cheaper.
+ */
+const SHARED_PAYLOAD_FROM = 3;
+/** How often a fan-out also deletes the shared payloads past retention (their entries are past it too). */
+const PAYLOAD_SWEEP_EVERY_MS = 60_000;
+
 interface SequenceRow {
   head: number;
   watermark: number;
@@ -12,6 +21,7 @@ export class SqliteInboxStore implements InboxStore {
   private readonly st: Record<string, Statement>;
   /** Each user's last allocated seq, loaded at boot; the table is written with it in the same transaction. */
   private heads = new Map<string, number>();
+  private lastPayloadSweep = 0;
 
   constructor(
     private readonly database: EmbeddedDatabase,
@@ -30,21 +40,33 @@ export class SqliteInboxStore implements InboxStore {
       confirm: db.prepare('UPDATE inbox_pending SET confirmed = 1, deadline = ? WHERE user_id = ? AND seq = ?'),
       dropPending: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq = ?'),
       pendingOne: db.prepare('SELECT confirmed FROM inbox_pending WHERE user_id = ? AND seq = ?'),
-      entryWritten: db.prepare('SELECT payload IS NOT NULL FROM inbox_entry WHERE user_id = ? AND seq = ?').pluck(),
+      entryWritten: db
+        .prepare('SELECT payload IS NOT NULL OR payload_id IS NOT NULL FROM inbox_entry WHERE user_id = ? AND seq = ?')
+        .pluck(),
       insertEntry: db.prepare(
         'INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload, created_at) VALUES (?, ?, ?, ?)',
       ),
+      insertSharedEntry: db.prepare(
+        'INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload_id, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      insertPayload: db.prepare('INSERT INTO inbox_payload (payload, created_at) VALUES (?, ?)'),
+      dropExpiredPayloads: db.prepare('DELETE FROM inbox_payload WHERE created_at < ?'),
       expiredPending: db.prepare(
         'SELECT seq FROM inbox_pending WHERE user_id = ? AND confirmed = 0 AND deadline < ? ORDER BY seq',
       ),
       forgetConfirmed: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND confirmed = 1 AND deadline < ?'),
       pending: db.prepare('SELECT seq FROM inbox_pending WHERE user_id = ? AND seq > ? ORDER BY seq'),
       entries: db.prepare(
-        'SELECT seq, payload, created_at AS createdAt FROM inbox_entry WHERE user_id = ? AND seq > ? AND (payload IS NOT NULL OR seq > ?) AND created_at >= ? ORDER BY seq LIMIT ?',
+        `SELECT e.seq, COALESCE(e.payload, p.payload) AS payload, e.created_at AS createdAt
+           FROM inbox_entry e LEFT JOIN inbox_payload p ON p.id = e.payload_id
+          WHERE e.user_id = ? AND e.seq > ? AND (e.payload IS NOT NULL OR e.payload_id IS NOT NULL OR e.seq > ?)
+            AND e.created_at >= ? ORDER BY e.seq LIMIT ?`,
       ),
       setWatermark: db.prepare('UPDATE inbox_sequence SET watermark = ? WHERE user_id = ?'),
       // a burnt placeholder outlives the ack (until the retention), so a late settle can tell it from a written seq
-      dropEntriesUpTo: db.prepare('DELETE FROM inbox_entry WHERE user_id = ? AND seq <= ? AND payload IS NOT NULL'),
+      dropEntriesUpTo: db.prepare(
+        'DELETE FROM inbox_entry WHERE user_id = ? AND seq <= ? AND (payload IS NOT NULL OR payload_id IS NOT NULL)',
+      ),
       dropPendingUpTo: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq <= ?'),
       dropExpired: db.prepare('DELETE FROM inbox_entry WHERE user_id = ? AND created_at < ?'),
     };
@@ -170,11 +192,27 @@ export class SqliteInboxStore implements InboxStore {
    * commits in that same transaction (the one-process send journal): nothing is pending, confirmed or burnt.
    */
   writeNewNow(userIds: string[], payload: string, createdAt: number): SeqAllocation[] {
+    if (userIds.length < SHARED_PAYLOAD_FROM)
+      return userIds.map((userId) => {
+        const seq = this.nextSeq(userId);
+        this.st.insertEntry.run(userId, seq, payload, createdAt);
+        return { userId, seq };
+      });
+    this.sweepPayloads();
+    const payloadId = this.st.insertPayload.run(payload, createdAt).lastInsertRowid;
     return userIds.map((userId) => {
       const seq = this.nextSeq(userId);
-      this.st.insertEntry.run(userId, seq, payload, createdAt);
+      this.st.insertSharedEntry.run(userId, seq, payloadId, createdAt);
       return { userId, seq };
     });
+  }
+
+  /** Shared payloads past retention go, now and then: every entry pointing at one is past retention too. */
+  private sweepPayloads(): void {
+    const now = this.clock.now();
+    if (now - this.lastPayloadSweep < PAYLOAD_SWEEP_EVERY_MS) return;
+    this.lastPayloadSweep = now;
+    this.st.dropExpiredPayloads.run(now - this.options.retentionMs);
   }
 
   /** The next seq of a user, in memory and in the table (the caller's transaction). */
