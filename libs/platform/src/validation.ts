@@ -1,4 +1,4 @@
-import { BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
@@ -11,15 +11,44 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
+/**
+ * A hand-written check for a body on the hot path: returns the DTO when the value is plainly valid, `undefined` to let
+ * class-validator decide and name every problem. It must accept only what class-validator accepts, with the same
+ * result (each one has a spec that compares the two).
+ */
+export type FastAccept<T> = (value: unknown) => T | undefined;
+
+const fastAccepters = new WeakMap<object, FastAccept<unknown>>();
+
+/**
+ * Lets the global pipe skip class-transformer and class-validator for the common, valid body of this DTO, for DTOs on
+ * the hot path only: on the 1:1 send body they cost ~18 µs of CPU against ~1 µs (`npm run bench:validation`).
+ */
+export function FastAccept<T>(accept: FastAccept<T>): ClassDecorator {
+  return (target) => {
+    fastAccepters.set(target, accept);
+  };
+}
+
+/** The global pipe: a DTO's fast accept first when it has one, class-validator otherwise. */
+class SwitchboardValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const accept = metadata.metatype && fastAccepters.get(metadata.metatype);
+    const accepted = accept ? accept(value) : undefined;
+    return accepted ?? super.transform(value, metadata);
+  }
+}
+
 /** Global pipe: unknown fields are refused (not silently dropped), types converted, every problem named. */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+export function createValidationPipe(options: { fastAccept?: boolean } = {}): ValidationPipe {
+  const pipeOptions = {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => new BadRequestException(flatten(errors)),
-  });
+    exceptionFactory: (errors: ValidationError[]) => new BadRequestException(flatten(errors)),
+  };
+  return options.fastAccept === false ? new ValidationPipe(pipeOptions) : new SwitchboardValidationPipe(pipeOptions);
 }
 
 /**
@@ -29,6 +58,10 @@ export function createValidationPipe(): ValidationPipe {
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+export function isCleanText(value: unknown): value is string {
+  return typeof value === 'string' && value.isWellFormed() && !CONTROL_CHARS.test(value);
+}
+
 export function IsCleanText(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -36,9 +69,7 @@ export function IsCleanText(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: { message: `${String(propertyName)} must be well-formed text without control characters`, ...options },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.isWellFormed() && !CONTROL_CHARS.test(value),
-      },
+      validator: { validate: isCleanText },
     });
 }
 

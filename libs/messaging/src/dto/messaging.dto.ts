@@ -1,4 +1,4 @@
-import { IsCleanText } from '@app/platform';
+import { FastAccept, isCleanText, IsCleanText } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -6,12 +6,15 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  isUUID,
   IsUUID,
   Length,
   Matches,
   Max,
+  maxLength,
   MaxLength,
   Min,
+  minLength,
   MinLength,
   registerDecorator,
   ValidateIf,
@@ -49,6 +52,35 @@ export class RecipientDto {
   groupId?: string;
 }
 
+const CLIENT_MSG_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+const BODY_MAX_LENGTH = 4000;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * The send body as nearly every client writes it, checked by hand with class-validator's own functions (the decorators
+ * below stay the contract and name every problem of anything else).
+ */
+function acceptSendMessage(value: unknown): SendMessageDto | undefined {
+  if (!isPlainObject(value) || Object.keys(value).length !== 3) return undefined;
+  const { to, body, clientMsgId } = value;
+  if (!isPlainObject(to) || Object.keys(to).length !== 1) return undefined;
+  const recipient = new RecipientDto();
+  if (isUUID(to.userId)) recipient.userId = to.userId as string;
+  else if (isUUID(to.groupId)) recipient.groupId = to.groupId as string;
+  else return undefined;
+  const bodyOk = minLength(body, 1) && maxLength(body, BODY_MAX_LENGTH) && isCleanText(body);
+  if (!bodyOk || typeof clientMsgId !== 'string' || !CLIENT_MSG_ID.test(clientMsgId)) return undefined;
+  const dto = new SendMessageDto();
+  dto.to = recipient;
+  dto.body = body;
+  dto.clientMsgId = clientMsgId;
+  return dto;
+}
+
+@FastAccept(acceptSendMessage)
 export class SendMessageDto {
   @ApiProperty({ type: RecipientDto, description: 'exactly one of {userId} or {groupId}' })
   @IsDefined()
@@ -59,7 +91,7 @@ export class SendMessageDto {
   @ApiProperty({ example: 'hello 👋', maxLength: 4000 })
   @IsString()
   @MinLength(1)
-  @MaxLength(4000)
+  @MaxLength(BODY_MAX_LENGTH)
   @IsCleanText()
   body: string;
 
@@ -68,7 +100,7 @@ export class SendMessageDto {
     description: 'chosen by the client; a retry with the same value returns the first answer',
   })
   @IsString()
-  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'clientMsgId must be 1-64 characters of letters, digits, _ . : or -' })
+  @Matches(CLIENT_MSG_ID, { message: 'clientMsgId must be 1-64 characters of letters, digits, _ . : or -' })
   clientMsgId: string;
 }
 
