@@ -193,7 +193,7 @@ launch_es() {
   log "starting Elasticsearch $ES_VERSION as $ES_USER (heap $ES_HEAP), in the background"
   timeout "$ES_START_TIMEOUT" runuser -u "$ES_USER" -- env \
     ES_JAVA_HOME="$JAVA_HOME_INFRA" ES_PATH_CONF="$ES_HOME/config" \
-    ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
+    ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP -XX:-UsePerfData" \
     "$ES_HOME/bin/elasticsearch" -d -p "$ES_PID" >"$ES_LOGS/launcher.out" 2>&1 &
   ES_LAUNCHER_PID=$!
 }
@@ -280,6 +280,15 @@ mappedFileSizeCommitLog=104857600
 # refuse writes only above 98 % disk use (default 90 %), clean old files above 97 %
 diskSpaceWarningLevelRatio=98
 diskSpaceCleanForciblyRatio=97
+# The idle broker's costs (npm run bench:split-idle prints the busiest broker threads; Switchboard sends no delayed
+# message, yet pop consumption needs the timer store): TimerFlushService compares the whole ~37 MB timer wheel on every
+# flush, so flush it every 10 s, not every 1 s (after a crash at most 10 s more timer log is replayed; pop revives stay
+# at least once); one timer put and one get thread instead of three each, every one polls every 10 or 100 ms; one
+# delay level instead of 18 scheduled every 100 ms each (a delay level from an outside producer would be clamped to 1 s)
+timerFlushIntervalMs=10000
+timerPutMessageThreadNum=1
+timerGetMessageThreadNum=1
+messageDelayLevel=1s
 EOF
   # enableBatchAck: a consumer's AckMessage of many entries becomes one batch-ack record per queue in the broker, not one
   # ack record per message (the storage-worker acks up to 32 at once); measured with npm run bench:bus
@@ -297,6 +306,8 @@ EOF
 
 RMQ_JVM_OPTS=(
   -XX:+UseG1GC -XX:MaxDirectMemorySize=256m -XX:-OmitStackTraceInFastThrow
+  # no hsperfdata sampler waking every 50 ms (jstat/jps cannot see these JVMs; jcmd still can)
+  -XX:-UsePerfData
   --add-opens=java.base/java.nio=ALL-UNNAMED
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens=java.base/java.lang=ALL-UNNAMED
