@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from './public.decorator';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
 
-collectDefaultMetrics();
+// The event-loop lag histogram samples every 100 ms, not every 10 ms: at 10 ms its timer alone cost an idle process
+// ~7 ms of CPU per second (five in the split), and a scrape every few seconds reads the same quantiles either way
+collectDefaultMetrics({ eventLoopMonitoringPrecision: 100 });
 
 /** The product's own metrics; one registry per process, scraped at /metrics. */
 export const metrics = {
