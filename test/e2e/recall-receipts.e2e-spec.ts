@@ -12,6 +12,8 @@ import { befriend, collect, newUser, RunningStandalone, startStandalone } from '
 
 const ADMIN_TOKEN = 'admin-token-for-the-e2e-suite-0123456789';
 
+const TYPING_INTERVAL_MS = 5000;
+
 describe('recall, read receipts, typing and system notices on the one-process server', () => {
   let server: RunningStandalone;
   const clients: SwitchboardClient[] = [];
@@ -49,7 +51,12 @@ describe('recall, read receipts, typing and system notices on the one-process se
     });
 
   beforeAll(async () => {
-    server = await startStandalone({ LOG_LEVEL: 'error', ADMIN_TOKEN });
+    // a typing window far longer than the two back-to-back calls can take on a busy box
+    server = await startStandalone({
+      LOG_LEVEL: 'error',
+      ADMIN_TOKEN,
+      RATE_LIMIT_TYPING_INTERVAL_MS: String(TYPING_INTERVAL_MS),
+    });
   });
   afterAll(async () => {
     clients.forEach((c) => c.disconnect());
@@ -252,12 +259,12 @@ describe('recall, read receipts, typing and system notices on the one-process se
       const before = (await bob.inbox(0)).headSeq;
 
       await alice.typing(conversationId);
-      // the second signal right away, inside the limit's second, before waiting for the first to arrive
+      // the second signal right away, inside the limit's window, before waiting for the first to arrive
       await expect(alice.typing(conversationId)).rejects.toEqual(error(429, 'RATE_LIMITED'));
       await waitFor(() => typing.length > 0, EVENTUALLY_MS, 'typing event');
       expect(typing[0]).toEqual({ type: WireType.Typing, conversationId, userId: alice.userId });
 
-      await new Promise((r) => setTimeout(r, 1100));
+      await new Promise((r) => setTimeout(r, TYPING_INTERVAL_MS + 100));
       await alice.typing(conversationId);
       await waitFor(() => typing.length > 1, EVENTUALLY_MS, 'second typing event');
       expect((await bob.inbox(0)).headSeq).toBe(before);

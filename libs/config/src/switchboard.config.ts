@@ -93,6 +93,13 @@ export class SwitchboardConfig {
   @Type(() => Number)
   RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE = 10;
 
+  /** One typing indicator per user and conversation per this many ms; more is refused (429 RATE_LIMITED). */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  @Type(() => Number)
+  RATE_LIMIT_TYPING_INTERVAL_MS = 1000;
+
   /** Password hashes (argon2, 64 MiB each) computed at once; the rest wait in a queue. */
   @IsInt()
   @Min(1)

@@ -4,8 +4,6 @@ import { ThrottlerGuard, ThrottlerModule, ThrottlerRequest, ThrottlerStorage } f
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
 
 const MINUTE = 60_000;
-/** One typing indicator per user and conversation per interval; more is refused (429). */
-export const TYPING_INTERVAL_MS = 1000;
 
 /**
  * Per-user rate limits: the `default` bucket on every route, `send` and `login` only where a route names them.
@@ -84,10 +82,16 @@ export class RateLimitModule {
                 limit: config.RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE,
                 getTracker: usernameOf,
               },
-              // one typing indicator per second per conversation, in the store every gateway shares
+              // one typing indicator per interval per conversation, in the store every gateway shares
               // blockDuration 1 ms: a fixed window; the default (block for the ttl again on every refused hit) would
               // keep a client that types every 900 ms, or retries fast, refused for as long as it goes on
-              { name: 'typing', ttl: TYPING_INTERVAL_MS, limit: 1, blockDuration: 1, getTracker: typingTrackerOf },
+              {
+                name: 'typing',
+                ttl: config.RATE_LIMIT_TYPING_INTERVAL_MS,
+                limit: 1,
+                blockDuration: 1,
+                getTracker: typingTrackerOf,
+              },
             ],
             ...(storage && { storage }),
           }),
