@@ -88,7 +88,7 @@ export class SendMessageDto {
   @Type(() => RecipientDto)
   to: RecipientDto;
 
-  @ApiProperty({ example: 'hello 👋', maxLength: 4000 })
+  @ApiProperty({ example: 'hello 👋', maxLength: BODY_MAX_LENGTH })
   @IsString()
   @MinLength(1)
   @MaxLength(BODY_MAX_LENGTH)
