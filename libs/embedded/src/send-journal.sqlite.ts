@@ -1,4 +1,4 @@
-import { DispatchResult, JournalOutcome, JournalSend, SendJournal } from '@app/core';
+import { dispatchResultOf, JournalOutcome, JournalSend, readDispatchResult, SendJournal } from '@app/core';
 import { EmbeddedDatabase } from './embedded-database';
 import { SqliteHistoryStore } from './history.sqlite';
 import { SqliteInboxStore } from './inbox.sqlite';
@@ -23,17 +23,13 @@ export class SqliteSendJournal implements SendJournal {
     return this.database.writes.submit((): JournalOutcome => {
       if (dedup) {
         const answer = this.dedup.answerNow(dedup.senderId, dedup.clientMsgId);
-        if (answer !== undefined) return { status: 'duplicate', result: JSON.parse(answer) as DispatchResult };
+        if (answer !== undefined) return { status: 'duplicate', result: readDispatchResult(answer, dedup.senderId) };
       }
       const allocations = this.inbox.writeNewNow(send.recipientIds, payload, createdAt);
       if (send.history) this.history.indexNow([send.history]);
       if (dedup) {
-        const result: DispatchResult = {
-          messageId: message.messageId,
-          createdAt: message.createdAt,
-          seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
-        };
-        this.dedup.completeNow(dedup.senderId, dedup.clientMsgId, JSON.stringify(result), dedup.ttlMs);
+        const result = JSON.stringify(dispatchResultOf(message, allocations));
+        this.dedup.completeNow(dedup.senderId, dedup.clientMsgId, result, dedup.ttlMs);
       }
       return { status: 'committed', allocations };
     });

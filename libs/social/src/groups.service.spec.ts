@@ -37,7 +37,7 @@ describe('GroupsService', () => {
     dispatch: async (command) => {
       if (dispatchFails) throw new Error('dispatch down');
       sent.push(command);
-      return { messageId: newTimeOrderedId(), createdAt: new Date(now).toISOString(), seqs: {} };
+      return { messageId: newTimeOrderedId(), createdAt: new Date(now).toISOString() };
     },
   };
   const code = (c: ErrorCode) => expect.objectContaining({ code: c });

@@ -1,4 +1,4 @@
-import { DispatchCommand, DispatchResult, newTimeOrderedId, SeqAllocation } from '@app/core';
+import { DispatchCommand, newTimeOrderedId } from '@app/core';
 import type { OutboundMessage } from '@app/protocol';
 
 export const HOUR = 3600_000;
@@ -15,14 +15,5 @@ export function outboundMessageOf(command: DispatchCommand, now: number): Outbou
     ...(command.groupId && { groupId: command.groupId }),
     ...(command.body !== undefined && { body: command.body }),
     ...(command.data && { data: command.data }),
-  };
-}
-
-/** The answer to a send: the same for its first try and for any retry of it. */
-export function answerOf(message: OutboundMessage, allocations: SeqAllocation[]): DispatchResult {
-  return {
-    messageId: message.messageId,
-    createdAt: message.createdAt,
-    seqs: Object.fromEntries(allocations.map((a) => [a.userId, a.seq])),
   };
 }

@@ -6,13 +6,14 @@ import {
   DispatchCommand,
   Dispatcher,
   DispatchResult,
+  dispatchResultOf,
   SEND_JOURNAL,
   SendJournal,
 } from '@app/core';
 import { metrics } from '@app/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { toHistoryRecord } from '@app/storage';
-import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
+import { HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
 
 /**
@@ -59,6 +60,6 @@ export class LocalMessageDispatcher implements Dispatcher {
     if (outcome.status === 'duplicate') return outcome.result;
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, outcome.allocations);
-    return answerOf(message, outcome.allocations);
+    return dispatchResultOf(message, outcome.allocations);
   }
 }

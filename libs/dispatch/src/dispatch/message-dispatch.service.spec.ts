@@ -81,7 +81,7 @@ describe('MessageDispatchService: a retry after the first try died', () => {
     expect(retry).toEqual({
       messageId: published[0].message.messageId,
       createdAt: published[0].message.createdAt,
-      seqs: { bob: 1, alice: 1 },
+      senderSeq: 1,
     });
     expect(published).toHaveLength(1);
     expect(await bodiesFor('bob')).toEqual([published[0].message.messageId]);
@@ -162,7 +162,7 @@ describe('MessageDispatchService: a retry after the first try died', () => {
     // ...burns its seqs and gives the key up, so the retry need not wait for the claim to run out
     expect(await first).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
     const retry = await dispatcher(recordingBus()).dispatch(send());
-    expect(retry.seqs).toEqual({ bob: 2, alice: 2 });
+    expect(retry.senderSeq).toBe(2);
     await consume(published[0]);
     expect(await bodiesFor('bob')).toEqual([null, retry.messageId]);
   });
@@ -175,7 +175,7 @@ describe('MessageDispatchService: a retry after the first try died', () => {
       return new Promise<void>(() => undefined);
     });
     const answer = await dispatcher(storedButSilent).dispatch(send());
-    expect(answer).toMatchObject({ messageId: published[0].message.messageId, seqs: { bob: 1, alice: 1 } });
+    expect(answer).toMatchObject({ messageId: published[0].message.messageId, senderSeq: 1 });
     expect(pushed).toEqual([answer.messageId]);
     // a retry gets that answer; nothing new is sent, and no tombstone takes it out of history
     expect(await dispatcher(recordingBus()).dispatch(send())).toEqual(answer);

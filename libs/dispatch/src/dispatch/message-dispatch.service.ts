@@ -7,6 +7,8 @@ import {
   DispatchCommand,
   Dispatcher,
   DispatchResult,
+  dispatchResultOf,
+  readDispatchResult,
   DomainError,
   ErrorCode,
   INBOX_STORE,
@@ -29,7 +31,7 @@ import {
   TimeoutPolicy,
   TimeoutStrategy,
 } from 'cockatiel';
-import { answerOf, HOUR, outboundMessageOf } from './dispatch-message';
+import { HOUR, outboundMessageOf } from './dispatch-message';
 import { PushRouter } from './push-router';
 
 /** How long a voided send's tombstone is retried while the broker is unreachable. */
@@ -72,7 +74,7 @@ export class MessageDispatchService implements Dispatcher {
     const { clientMsgId, senderId } = command;
     if (!clientMsgId) return this.accept(command);
     const claim = await this.dedup.claim(senderId, clientMsgId, this.config.PUBLISH_TIMEOUT_MS * 3);
-    if (claim.status === 'done') return JSON.parse(claim.result) as DispatchResult;
+    if (claim.status === 'done') return readDispatchResult(claim.result, senderId);
     if (claim.status === 'in-progress')
       throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
     const keepMs = this.config.SEND_DEDUP_TTL_HOURS * HOUR;
@@ -108,7 +110,7 @@ export class MessageDispatchService implements Dispatcher {
     this.logger.warn({ messageId }, 'interrupted send was published; answering it');
     // it may never have been pushed: the clients drop a seq they already hold
     void this.pushRouter.push(attempt.message, attempt.allocations);
-    return answerOf(attempt.message, attempt.allocations);
+    return dispatchResultOf(attempt.message, attempt.allocations);
   }
 
   private async accept(
@@ -138,13 +140,16 @@ export class MessageDispatchService implements Dispatcher {
     if ((await this.confirm(allocations, now + 2 * timeout)) === 'void') {
       // this try was held up past its claim and a retry settled it as void (or its seqs were reaped): that retry
       // answers the send; this copy is refused by the inbox, and history drops it
-      this.logger.warn({ messageId: message.messageId }, 'a retry voided this try while it was held up; not answering it');
+      this.logger.warn(
+        { messageId: message.messageId },
+        'a retry voided this try while it was held up; not answering it',
+      );
       this.discardFromHistory(message);
       throw new LostTryError();
     }
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
-    return answerOf(message, allocations);
+    return dispatchResultOf(message, allocations);
   }
 
   /**

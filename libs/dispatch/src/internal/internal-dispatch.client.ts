@@ -5,6 +5,7 @@ import {
   DispatchResult,
   DomainError,
   ErrorCode,
+  readDispatchResult,
 } from '@app/core';
 import { ClientTCP } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -76,7 +77,8 @@ export class RpcDispatcher implements Dispatcher {
       return;
     }
     reply.outcomes.forEach((outcome, i) => {
-      if ('ok' in outcome) batch[i].resolve(outcome.ok);
+      // a dispatch not yet upgraded (mid-rollout) still answers every recipient's seq
+      if ('ok' in outcome) batch[i].resolve(readDispatchResult(outcome.ok, batch[i].command.senderId));
       else batch[i].reject(refusal(outcome.error));
     });
   }

@@ -90,7 +90,7 @@ describe('internal dispatch over the TCP transport', () => {
     const dispatcher = client();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => dispatcher.dispatch(send(`turn-${i}`))));
     expect(new Set(results.map((r) => r.messageId)).size).toBe(20);
-    expect(results.map((r) => r.seqs.bob).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(results.map((r) => r.senderSeq!).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(published.map((e) => e.message.messageId).sort()).toEqual(results.map((r) => r.messageId).sort());
   });
 
@@ -122,7 +122,7 @@ describe('internal dispatch over the TCP transport', () => {
       dispatcher.dispatch(send('well-formed', 'frank')),
     ]);
     expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'VALIDATION_FAILED' } });
-    expect(good).toMatchObject({ status: 'fulfilled', value: { seqs: { bob: expect.any(Number) } } });
+    expect(good).toMatchObject({ status: 'fulfilled', value: { senderSeq: expect.any(Number) } });
   });
 
   it('is a 503, never an answer, when dispatch is slower than the deadline', async () => {

@@ -22,7 +22,7 @@ describe('NoticesService', () => {
   const dispatcher: Dispatcher = {
     dispatch: async (command) => {
       sent.push(command);
-      return { messageId: newTimeOrderedId(), createdAt: new Date(now).toISOString(), seqs: {} };
+      return { messageId: newTimeOrderedId(), createdAt: new Date(now).toISOString() };
     },
   };
   const broadcaster = {

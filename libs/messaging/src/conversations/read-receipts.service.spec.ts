@@ -34,7 +34,7 @@ describe('ReadReceiptsService', () => {
   const dispatcher: Dispatcher = {
     dispatch: async (command) => {
       sent.push(command);
-      return { messageId: newTimeOrderedId(), createdAt: new Date(now).toISOString(), seqs: {} };
+      return { messageId: newTimeOrderedId(), createdAt: new Date(now).toISOString() };
     },
   };
   const code = (c: ErrorCode) => expect.objectContaining({ code: c });

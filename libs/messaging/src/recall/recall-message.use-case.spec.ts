@@ -19,7 +19,7 @@ describe('RecallMessageUseCase', () => {
   const dispatcher = {
     dispatch: async (command: DispatchCommand) => {
       commands.push(command);
-      return { messageId: 'r-1', createdAt: new Date(now).toISOString(), seqs: {} };
+      return { messageId: 'r-1', createdAt: new Date(now).toISOString() };
     },
   } as Dispatcher;
   /** Only the sender may recall; the participants who consent to the sender get the 208, the sender too. */

@@ -1,4 +1,4 @@
-import { DispatchCommand, Dispatcher, DomainError, ErrorCode } from '@app/core';
+import { DispatchCommand, Dispatcher, dispatchResultOf, DomainError, ErrorCode } from '@app/core';
 import { WireType } from '@app/protocol';
 import type { AccessPolicy } from '@app/social';
 import { SendMessageUseCase } from './send-message.use-case';
@@ -10,8 +10,12 @@ describe('SendMessageUseCase', () => {
   const dispatcher: Dispatcher = {
     dispatch: async (command: DispatchCommand) => {
       commands.push(command);
-      const seqs = Object.fromEntries(command.recipientIds.map((id, i) => [id, 10 + i]));
-      return { messageId: 'm-1', createdAt: '2026-12-02T00:00:00.000Z', seqs };
+      // each recipient's seq is 10 + its place in the list: the answer names the sender's
+      const seqs = command.recipientIds.map((userId, i) => ({ userId, seq: 10 + i }));
+      return dispatchResultOf(
+        { messageId: 'm-1', createdAt: '2026-12-02T00:00:00.000Z', senderId: command.senderId },
+        seqs,
+      );
     },
   } as Dispatcher;
   /** a and b are friends; c blocks a; group g has a, b and c, and c blocks a (so c is left out of a's sends). */

@@ -43,7 +43,7 @@ export class SendMessageUseCase {
       clientMsgId,
       storeInHistory: true,
     });
-    return { messageId: result.messageId, seq: result.seqs[senderId], conversationId, createdAt: result.createdAt };
+    return { messageId: result.messageId, seq: result.senderSeq!, conversationId, createdAt: result.createdAt };
   }
 
   /**
@@ -68,6 +68,6 @@ export class SendMessageUseCase {
       clientMsgId,
       storeInHistory: true,
     });
-    return { messageId: result.messageId, seq: result.seqs[senderId], conversationId, createdAt: result.createdAt };
+    return { messageId: result.messageId, seq: result.senderSeq!, conversationId, createdAt: result.createdAt };
   }
 }
