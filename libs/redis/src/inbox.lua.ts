@@ -1,8 +1,10 @@
 /**
  * Lua for RedisInboxStore, kept as TS strings so `tsc` output carries them.
  *
- * Entry member: `seq|createdAt|+payload`, or `seq|createdAt|-` for a burnt seq (unique per seq: one entry per seq is
- * enforced by the scripts, never by the member itself).
+ * Entry member: `seq|createdAt|+payload`, `seq|createdAt|*payloadKey` when the payload is shared by the recipients of
+ * one fan-out (stored once, under `payloadKey`, for the retention), or `seq|createdAt|-` for a burnt seq (unique per
+ * seq: one entry per seq is enforced by the scripts, never by the member itself). Reads resolve a shared payload by
+ * the key its member names, a key not passed in KEYS: fine on one Redis, like the multi-user scripts below.
  * Pending score: the in-flight deadline (epoch ms, > 0) while unconfirmed, −confirmedAt once confirmed, so one
  * ZRANGEBYSCORE [0, now) finds the seqs to burn and confirmed ones are never burnt (only forgotten once older than
  * the retention, since their entry would no longer be served anyway).
@@ -18,6 +20,15 @@ local function entry_created(m)
   local a = string.find(m, '|', 1, true)
   local b = string.find(m, '|', a + 1, true)
   return tonumber(string.sub(m, a + 1, b - 1))
+end
+-- where the body starts: its first character is + (payload), * (shared payload's key) or - (burnt)
+local function entry_body(m)
+  local a = string.find(m, '|', 1, true)
+  return string.find(m, '|', a + 1, true) + 1
+end
+local function entry_written(m)
+  local c = string.sub(m, entry_body(m), entry_body(m))
+  return c == '+' or c == '*'
 end
 local function has_seq(inbox, seq)
   return redis.call('ZCOUNT', inbox, seq, seq) > 0
@@ -118,7 +129,7 @@ for i = 3, #ARGV, 2 do
   if score and tonumber(score) < 0 then published = true end
   local m = redis.call('ZRANGEBYSCORE', KEYS[b + 1], seq, seq)
   -- a written entry is seq|createdAt|+payload, a burnt one seq|createdAt|-
-  if #m > 0 and string.find(m[1], '|+', 1, true) then published = true end
+  if #m > 0 and entry_written(m[1]) then published = true end
   if #m == 0 and not score and tonumber(seq) <= get_int(KEYS[b + 2])
     and not redis.call('ZSCORE', KEYS[b + 4], seq) then published = true end
 end
@@ -144,25 +155,33 @@ return 0
 `;
 
 /**
- * KEYS: (inbox, ack, pending, burnt) per distinct user.
- * ARGV: now, retentionMs, bodyCount, then (createdAt, payload) per distinct body, then (userIndex, seq, bodyIndex).
- * A group message is one body for all its recipients, so it crosses the wire once. Returns how many were written.
+ * KEYS: (inbox, ack, pending, burnt) per distinct user, then the key of each shared payload.
+ * ARGV: now, retentionMs, bodyCount, then (createdAt, payload, index in KEYS of its shared key or 0) per distinct body,
+ * then (userIndex, seq, bodyIndex). A group message is one body for all its recipients, so it crosses the wire once,
+ * and is stored once (shared) rather than in each member's entry. Returns how many were written.
  */
 export const APPEND_LUA = `${HELPERS}
 local retention = tonumber(ARGV[2])
 local cutoff = tonumber(ARGV[1]) - retention
 local nbodies = tonumber(ARGV[3])
-local written, touched, marks = 0, {}, {}
-for i = 4 + 2 * nbodies, #ARGV, 3 do
+local written, touched, marks, stored = 0, {}, {}, {}
+for i = 4 + 3 * nbodies, #ARGV, 3 do
   local u = tonumber(ARGV[i])
   local b = (u - 1) * 4
   local inbox, seq = KEYS[b + 1], ARGV[i + 1]
-  local body = 2 + 2 * tonumber(ARGV[i + 2])
+  local body = 1 + 3 * tonumber(ARGV[i + 2])
   marks[u] = marks[u] or get_int(KEYS[b + 2])
   redis.call('ZREM', KEYS[b + 3], seq)
   -- an entry already past retention would never be served: not written
   if tonumber(seq) > marks[u] and tonumber(ARGV[body]) >= cutoff and not has_seq(inbox, seq) then
-    redis.call('ZADD', inbox, seq, seq .. '|' .. ARGV[body] .. '|+' .. ARGV[body + 1])
+    local shared = tonumber(ARGV[body + 2])
+    local value = '|+' .. ARGV[body + 1]
+    if shared > 0 then
+      -- written now, it outlives every entry pointing at it: those are served only until createdAt + retention
+      if not stored[body] then redis.call('SET', KEYS[shared], ARGV[body + 1], 'PX', retention) stored[body] = true end
+      value = '|*' .. KEYS[shared]
+    end
+    redis.call('ZADD', inbox, seq, seq .. '|' .. ARGV[body] .. value)
     written = written + 1
     touched[u] = inbox
   end
@@ -202,7 +221,15 @@ while #entries <= limit do
   local batch = redis.call('ZRANGEBYSCORE', inbox, from, '+inf', 'LIMIT', 0, limit + 1 - #entries)
   if #batch == 0 then break end
   for _, m in ipairs(batch) do
-    if entry_created(m) < cutoff then redis.call('ZREM', inbox, m) else entries[#entries + 1] = m end
+    if entry_created(m) < cutoff then redis.call('ZREM', inbox, m) else
+      local at = entry_body(m)
+      if string.sub(m, at, at) == '*' then
+        -- a shared payload gone (evicted) cannot be served: the seq reads as skipped, never as an empty message
+        local payload = redis.call('GET', string.sub(m, at + 1))
+        m = string.sub(m, 1, at - 1) .. (payload and ('+' .. payload) or '-')
+      end
+      entries[#entries + 1] = m
+    end
   end
   from = '(' .. entry_seq(batch[#batch])
 end

@@ -21,6 +21,20 @@ export interface RedisInboxOptions {
 
 type ReadReply = [number, number, string[], number[]];
 
+/** One distinct (payload, createdAt) of an append, and how many of its entries use it. */
+interface Body {
+  createdAt: number;
+  payload: string;
+  index: number;
+  uses: number;
+}
+
+/**
+ * From this many entries of one append on, a payload is stored once and each entry points at it (a group message):
+ * a 1:1 message (two entries) keeps its payload inline, one read with no indirection. As the one-process inbox does.
+ */
+const SHARED_PAYLOAD_FROM = 3;
+
 /**
  * Offline inbox on Redis (see docs/architecture.md, 'The delivery contract'): every operation is one script call,
  * whatever the number of users, so a 5,000-member group costs one round trip per step. See inbox.lua.ts for the
@@ -70,11 +84,14 @@ export class RedisInboxStore implements InboxStore {
   async confirm(allocations: SeqAllocation[]): Promise<'confirmed' | 'void'> {
     if (allocations.length === 0) return 'confirmed';
     const { users, indexOf } = distinct(allocations.map((a) => a.userId));
-    const kept = await this.confirmLua(users.flatMap((u) => [redisKeys.pending(u), redisKeys.burnt(u)]), [
-      -this.clock.now(),
-      this.options.retentionMs,
-      ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
-    ]);
+    const kept = await this.confirmLua(
+      users.flatMap((u) => [redisKeys.pending(u), redisKeys.burnt(u)]),
+      [
+        -this.clock.now(),
+        this.options.retentionMs,
+        ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
+      ],
+    );
     return kept === 1 ? 'confirmed' : 'void';
   }
 
@@ -102,20 +119,31 @@ export class RedisInboxStore implements InboxStore {
   async append(writes: InboxWrite[]): Promise<number> {
     if (writes.length === 0) return 0;
     const { users, indexOf } = distinct(writes.map((w) => w.userId));
-    // payload → createdAt → body index (keyed by the payload itself: its hash is computed once per string)
-    const bodyIndex = new Map<string, Map<number, number>>();
-    const bodies: LuaArg[] = [];
+    // payload → createdAt → body (keyed by the payload itself: its hash is computed once per string)
+    const bodyIndex = new Map<string, Map<number, Body>>();
+    const bodies: Body[] = [];
     const refs: LuaArg[] = [];
     for (const w of writes) {
       const createdAt = Math.trunc(w.createdAt);
       let byTime = bodyIndex.get(w.payload);
       if (!byTime) bodyIndex.set(w.payload, (byTime = new Map()));
-      let index = byTime.get(createdAt);
-      if (index === undefined) byTime.set(createdAt, (index = bodies.push(createdAt, w.payload) / 2));
-      refs.push(indexOf.get(w.userId)!, seqArg(w.seq), index);
+      let body = byTime.get(createdAt);
+      if (!body) {
+        body = { createdAt, payload: w.payload, index: bodies.length + 1, uses: 0 };
+        byTime.set(createdAt, body);
+        bodies.push(body);
+      }
+      body.uses++;
+      refs.push(indexOf.get(w.userId)!, seqArg(w.seq), body.index);
     }
-    const args = [this.clock.now(), this.options.retentionMs, bodies.length / 2, ...bodies, ...refs];
-    return (await this.appendLua(users.flatMap(entryKeys), args)) as number;
+    const keys = users.flatMap(entryKeys);
+    const bodyArgs: LuaArg[] = [];
+    for (const body of bodies) {
+      const shared = body.uses >= SHARED_PAYLOAD_FROM ? keys.push(redisKeys.payload(body.payload)) : 0;
+      bodyArgs.push(body.createdAt, body.payload, shared);
+    }
+    const args = [this.clock.now(), this.options.retentionMs, bodies.length, ...bodyArgs, ...refs];
+    return (await this.appendLua(keys, args)) as number;
   }
 
   async read(userId: string, afterSeq: number, limit: number): Promise<InboxRead> {

@@ -13,6 +13,11 @@ export const redisKeys = {
   seq: (userId: string) => `im:seq:${userId}`,
   /** ZSET score = seq, member = encoded entry (see inbox.lua.ts). */
   inbox: (userId: string) => `im:inbox:${userId}`,
+  /**
+   * A payload shared by the entries of one fan-out (see inbox.lua.ts), named by its content: a redelivery of the same
+   * message rewrites the same key. Expires after the retention.
+   */
+  payload: (payload: string) => `im:payload:${createHash('sha256').update(payload, 'utf8').digest('base64url')}`,
   /** Acknowledged watermark; never expires, so a redelivery can never resurrect an acknowledged entry. */
   ack: (userId: string) => `im:ack:${userId}`,
   /** ZSET member = seq, score = in-flight deadline (unconfirmed) or −confirmedAt (confirmed). */

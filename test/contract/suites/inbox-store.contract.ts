@@ -225,6 +225,42 @@ export function inboxStoreContract(harness: InboxStoreHarness): void {
     for (const u of users.slice(0, 3)) expect((await store.read(u, 0, 10)).entries.map((e) => e.seq)).toEqual([1]);
   });
 
+  it('serves one fan-out’s payload to each recipient at its own seq, whatever the others do with theirs', async () => {
+    const members = Array.from({ length: 5 }, user);
+    const [a, b] = [user(), user()];
+    await store.allocate([members[1]], FAR()); // one member's inbox is a seq ahead
+    const fanOut = await store.allocate(members, FAR());
+    const direct = await store.allocate([a, b], FAR());
+    const createdAt = time.now();
+    const groupPayload = JSON.stringify({ body: 'to all five', groupId: 'g' });
+    const directPayload = JSON.stringify({ body: 'just us two' });
+    const writes = [
+      ...fanOut.map((x) => ({ ...x, payload: groupPayload, createdAt })),
+      ...direct.map((x) => ({ ...x, payload: directPayload, createdAt })),
+    ];
+    expect(await store.append(writes)).toBe(7);
+    // a redelivery of the whole batch writes nothing and changes nothing
+    expect(await store.append(writes)).toBe(0);
+
+    expect(fanOut.map((x) => x.seq)).toEqual([1, 2, 1, 1, 1]);
+    for (const { userId, seq } of fanOut) {
+      const read = await store.read(userId, 0, 10);
+      expect(read.entries).toEqual([{ seq, payload: groupPayload, createdAt }]);
+    }
+    for (const { userId } of direct) {
+      expect((await store.read(userId, 0, 10)).entries).toEqual([{ seq: 1, payload: directPayload, createdAt }]);
+    }
+
+    // one member acknowledges it: the others are still served it
+    await store.ack(members[0], 1);
+    expect((await store.read(members[0], 0, 10)).entries).toEqual([]);
+    for (const { userId, seq } of fanOut.slice(1)) {
+      expect((await store.read(userId, 0, 10)).entries).toEqual([{ seq, payload: groupPayload, createdAt }]);
+    }
+    // and an interrupted send of it settles as published from any member's written entry
+    expect(await store.settle(fanOut.slice(1))).toBe('published');
+  });
+
   it('drops acknowledged entries and never re-adds them', async () => {
     const u = user();
     await store.allocate([u, u, u], FAR());
