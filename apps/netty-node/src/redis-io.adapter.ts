@@ -1,13 +1,13 @@
 import { createSocketIoRedisAdapter, SocketIoRedisAdapter } from '@app/redis';
+import { PushIoAdapter } from '@app/push';
 import { INestApplicationContext } from '@nestjs/common';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 
 /**
  * socket.io on a push node with @socket.io/redis-adapter (built by libs/redis): room broadcasts published by any node
- * or by a gateway reach the sockets wherever they are.
+ * or by a gateway reach the sockets wherever they are. The push gateway's own adapter otherwise (PushIoAdapter).
  */
-export class RedisIoAdapter extends IoAdapter {
+export class RedisIoAdapter extends PushIoAdapter {
   private readonly redis: SocketIoRedisAdapter;
 
   constructor(app: INestApplicationContext, redisUrl: string) {

@@ -1,6 +1,7 @@
 import { StandaloneConfig } from '@app/config';
 import { WEB_APP_ROUTES } from '@app/web-static';
 import { configureHttpApp, createHttpApp } from '@app/platform';
+import { PushIoAdapter } from '@app/push';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ export function ensureJwtSecret(config: StandaloneConfig): void {
 export async function createStandaloneApp(config: StandaloneConfig): Promise<NestFastifyApplication> {
   ensureJwtSecret(config);
   const app = await createHttpApp(StandaloneModule.register(config), config);
+  app.useWebSocketAdapter(new PushIoAdapter(app));
   configureHttpApp(app, { title: 'Switchboard', swagger: true, unprefixed: WEB_APP_ROUTES });
   return app;
 }

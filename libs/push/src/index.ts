@@ -11,3 +11,4 @@ export * from './slow-consumer.guard';
 export * from './connection-limits';
 export * from './socket-event-limiter';
 export * from './ack-coalescer';
+export * from './push-io.adapter';
