@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedDatabase } from './embedded-database';
+import { EmbeddedDatabase, SCHEMA_STEPS } from './embedded-database';
+import { SqliteHistoryStore } from './history.sqlite';
 
 // the file on disk: what a new database is created with, and what an existing one becomes on an upgrade
 describe('EmbeddedDatabase — the file', () => {
@@ -29,28 +30,71 @@ describe('EmbeddedDatabase — the file', () => {
   });
 
   it('opens a database made by an older version: same rows, the created_at index dropped', () => {
-    const old = new Database(file);
-    old.pragma('journal_mode = WAL');
-    old.exec(`CREATE TABLE inbox_entry (user_id TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT,
-                created_at INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
-              CREATE INDEX inbox_entry_created ON inbox_entry (created_at);
-              CREATE TABLE inbox_sequence (user_id TEXT PRIMARY KEY, head INTEGER NOT NULL DEFAULT 0,
-                watermark INTEGER NOT NULL DEFAULT 0);`);
-    old.prepare("INSERT INTO inbox_entry VALUES ('u1', 1, '{}', 1)").run();
-    old.close();
-    // pretend schema steps 1 to 6 ran: only the step that drops the index is left (and 6's column, added here)
-    const upgraded = new Database(file);
-    upgraded.exec('ALTER TABLE inbox_entry ADD COLUMN payload_id INTEGER');
-    upgraded.pragma('user_version = 6');
-    upgraded.close();
+    olderDatabase(6, (old) =>
+      old.prepare("INSERT INTO inbox_entry (user_id, seq, payload, created_at) VALUES ('u1', 1, '{}', 1)").run(),
+    );
 
     const db = new EmbeddedDatabase(file);
     try {
       expect(indexes(db)).not.toContain('inbox_entry_created');
       expect(db.db.prepare('SELECT user_id, seq FROM inbox_entry').all()).toEqual([{ user_id: 'u1', seq: 1 }]);
-      expect(pragma(db, 'user_version')).toBe(7);
+      expect(pragma(db, 'user_version')).toBe(SCHEMA_STEPS.length);
     } finally {
       db.close();
     }
   });
+
+  it('keeps history indexed by an older version searchable, recallable and forgettable beside new rows', async () => {
+    // version 7 indexed each row in its insert's transaction (trigger history_ai into history_fts)
+    olderDatabase(7, (old) => {
+      const insert = old.prepare(
+        `INSERT INTO history (message_id, conversation_id, type, sender_id, receiver_id, participants, body, created_at)
+         VALUES (?, 'c1', 1, 'u1', 'u2', '["u1","u2"]', ?, 1)`,
+      );
+      insert.run('m1', 'hello from the old version');
+      insert.run('m2', 'hello again, old version');
+      old.prepare("INSERT INTO history_participant (message_id, user_id) VALUES ('m1', 'u1'), ('m2', 'u1')").run();
+    });
+
+    const db = new EmbeddedDatabase(file);
+    try {
+      const history = new SqliteHistoryStore(db);
+      const scope = { userId: 'u1', groupIds: [] };
+      const search = async (text: string) =>
+        (await history.search({ text, scope, limit: 10 })).map((r) => r.messageId).sort();
+      await history.index([
+        {
+          messageId: 'm3',
+          type: 1,
+          conversationId: 'c1',
+          senderId: 'u1',
+          receiverId: 'u2',
+          participants: ['u1', 'u2'],
+          body: 'hello from the new version',
+          createdAt: 2,
+        },
+      ]);
+      expect(await search('hello')).toEqual(['m1', 'm2', 'm3']);
+      await history.markRecalled('m1');
+      await history.discard(['m2']);
+      expect(await search('old')).toEqual([]);
+      expect(await search('version')).toEqual(['m3']);
+      // FTS5's own check that its index matches the content table: a 'delete' of text never indexed would break it
+      expect(() =>
+        db.db.prepare("INSERT INTO history_fts (history_fts) VALUES ('integrity-check')").run(),
+      ).not.toThrow();
+    } finally {
+      db.close();
+    }
+  });
+
+  /** A database file as version `version` left it, with `fill`'s rows. */
+  function olderDatabase(version: number, fill: (old: Database.Database) => void): void {
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    SCHEMA_STEPS.slice(0, version).forEach((step) => old.exec(step));
+    old.pragma(`user_version = ${version}`);
+    fill(old);
+    old.close();
+  }
 });

@@ -8,7 +8,7 @@ import { GroupCommit } from './group-commit';
  * relational store so that its statements, all synchronous and short, never interleave with a TypeORM transaction.
  * Each schema step runs once, tracked in `user_version`.
  */
-const SCHEMA_STEPS: string[] = [
+export const SCHEMA_STEPS: string[] = [
   `CREATE TABLE inbox_sequence (user_id TEXT PRIMARY KEY, head INTEGER NOT NULL DEFAULT 0, watermark INTEGER NOT NULL DEFAULT 0);
    CREATE TABLE inbox_entry (user_id TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
    CREATE INDEX inbox_entry_created ON inbox_entry (created_at);
@@ -46,6 +46,24 @@ const SCHEMA_STEPS: string[] = [
   // 7: no query reads inbox_entry by created_at (expiry is per user, through the primary key), yet every entry written
   // or acked paid for this index's B-tree too
   `DROP INDEX inbox_entry_created;`,
+  // 8: a send no longer writes the FTS index in its own transaction (a new FTS5 segment per commit, merged again and
+  // again): its row joins a backlog that SqliteHistoryStore indexes in batches, before any search and every second.
+  // Updates and deletes touch the FTS index only for rows already in it.
+  `CREATE TABLE history_fts_backlog (history_rowid INTEGER PRIMARY KEY);
+   DROP TRIGGER history_ai;
+   DROP TRIGGER history_au;
+   DROP TRIGGER history_ad;
+   CREATE TRIGGER history_ai AFTER INSERT ON history BEGIN INSERT INTO history_fts_backlog (history_rowid) VALUES (new.rowid); END;
+   CREATE TRIGGER history_au AFTER UPDATE OF body ON history
+     WHEN NOT EXISTS (SELECT 1 FROM history_fts_backlog WHERE history_rowid = old.rowid) BEGIN
+     INSERT INTO history_fts(history_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+     INSERT INTO history_fts(rowid, body) VALUES (new.rowid, new.body);
+   END;
+   CREATE TRIGGER history_ad AFTER DELETE ON history BEGIN
+     INSERT INTO history_fts(history_fts, rowid, body)
+       SELECT 'delete', old.rowid, old.body WHERE NOT EXISTS (SELECT 1 FROM history_fts_backlog WHERE history_rowid = old.rowid);
+     DELETE FROM history_fts_backlog WHERE history_rowid = old.rowid;
+   END;`,
 ];
 
 /**
@@ -53,14 +71,16 @@ const SCHEMA_STEPS: string[] = [
  * The default of 1,000 made every ~20th send pay a checkpoint and its fsync on the event loop.
  */
 const AUTOCHECKPOINT_PAGES = 16_000;
-/** A passive checkpoint (copies what no reader needs, never waits) this often, off the send path. */
-const CHECKPOINT_EVERY_MS = 1000;
+/** Housekeeping (a passive checkpoint, which copies what no reader needs and never waits, and the tasks of
+ * `onHousekeeping`) this often, off the send path. */
+const HOUSEKEEPING_EVERY_MS = 1000;
 
 export class EmbeddedDatabase {
   readonly db: Database.Database;
   /** Group commit: every write of one event-loop turn, in one transaction. */
   readonly writes: GroupCommit;
-  private readonly checkpoints?: NodeJS.Timeout;
+  private readonly housekeeping: (() => void)[] = [];
+  private readonly timer: NodeJS.Timeout;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -70,12 +90,22 @@ export class EmbeddedDatabase {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.writes = new GroupCommit(this.db);
+    let checkpoint: Database.Statement | undefined;
     if (file !== ':memory:') {
       this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-      const checkpoint = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-      this.checkpoints = setInterval(() => checkpoint.run(), CHECKPOINT_EVERY_MS);
-      this.checkpoints.unref();
+      checkpoint = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     }
+    this.timer = setInterval(() => {
+      if (!this.db.open) return;
+      for (const task of this.housekeeping) task();
+      checkpoint?.run();
+    }, HOUSEKEEPING_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** `task` runs on the housekeeping timer, until close; its writes go through `writes` like any other. */
+  onHousekeeping(task: () => void): void {
+    this.housekeeping.push(task);
   }
 
   private migrate(): void {
@@ -93,7 +123,7 @@ export class EmbeddedDatabase {
   }
 
   close(): void {
-    clearInterval(this.checkpoints);
+    clearInterval(this.timer);
     this.writes.flush();
     if (this.db.open) this.db.close();
   }

@@ -18,13 +18,28 @@ interface HistoryRow {
 const SCOPE = `(EXISTS (SELECT 1 FROM history_participant p WHERE p.user_id = @userId AND p.message_id = h.message_id)
   OR h.group_id IN (SELECT value FROM json_each(@groupIds)))`;
 
-/** History and full-text search on SQLite FTS5 (unicode61 tokenizer, diacritics folded). */
+/**
+ * History and full-text search on SQLite FTS5 (unicode61 tokenizer, diacritics folded). A new row reaches the FTS index
+ * through a backlog, indexed in one batch before any search (so a search finds every message answered before it) and
+ * every second: one FTS5 segment per batch instead of one per send's commit.
+ */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly st: Record<string, Statement>;
+  /** Rows may be waiting in history_fts_backlog (true at start: a crash may have left some). */
+  private backlog = true;
 
   constructor(private readonly database: EmbeddedDatabase) {
     const db = database.db;
+    // a rolled-back batch leaves its rows in the backlog
+    database.writes.onRollback(() => (this.backlog = true));
+    // a failure here is left to the next search, which surfaces it to its caller
+    database.onHousekeeping(() => void this.indexBacklog().catch(() => undefined));
     this.st = {
+      indexBacklog: db.prepare(
+        `INSERT INTO history_fts (rowid, body) SELECT h.rowid, h.body FROM history_fts_backlog b
+         JOIN history h ON h.rowid = b.history_rowid ORDER BY b.history_rowid`,
+      ),
+      clearBacklog: db.prepare('DELETE FROM history_fts_backlog'),
       insert: db.prepare(
         `INSERT OR IGNORE INTO history (message_id, conversation_id, type, sender_id, receiver_id, group_id, participants, body, created_at)
          SELECT @messageId, @conversationId, @type, @senderId, @receiverId, @groupId, @participants, @body, @createdAt
@@ -70,8 +85,20 @@ export class SqliteHistoryStore implements HistoryStore {
         groupId: r.groupId ?? null,
         participants: JSON.stringify(r.participants),
       }).changes;
-      if (inserted) r.participants.forEach((p) => this.st.insertParticipant.run(r.messageId, p));
+      if (inserted) {
+        r.participants.forEach((p) => this.st.insertParticipant.run(r.messageId, p));
+        this.backlog = true;
+      }
     }
+  }
+
+  private async indexBacklog(): Promise<void> {
+    if (!this.backlog) return;
+    await this.database.writes.submit(() => {
+      this.st.indexBacklog.run();
+      this.st.clearBacklog.run();
+      this.backlog = false;
+    });
   }
 
   async discard(messageIds: string[]): Promise<void> {
@@ -110,6 +137,7 @@ export class SqliteHistoryStore implements HistoryStore {
   async search(query: HistorySearchQuery): Promise<HistoryRecord[]> {
     const match = toFtsMatch(query.text);
     if (!match) return [];
+    await this.indexBacklog();
     const rows = this.st.search.all({
       match,
       userId: query.scope.userId,

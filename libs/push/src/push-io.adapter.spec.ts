@@ -26,8 +26,10 @@ describe('PushIoAdapter', () => {
       [
         {
           message: 'echo',
-          callback: (data: unknown) => (received.push(data), `got ${String(data)}`),
+          // Nest accepts a plain value from a handler too (transform wraps it)
+          callback: ((data: unknown) => (received.push(data), `got ${String(data)}`)) as never,
           isAckHandledManually: false,
+          methodName: 'echo',
         },
       ],
       transform,
