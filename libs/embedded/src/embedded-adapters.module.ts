@@ -90,5 +90,7 @@ export class EmbeddedAdaptersModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.presenceEvents.close();
     this.database.close();
+    // the checkpoint worker closes its own connection: the process does not end mid-checkpoint
+    await this.database.checkpointer?.exited;
   }
 }

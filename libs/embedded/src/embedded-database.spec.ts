@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDatabase, SCHEMA_STEPS } from './embedded-database';
 import { SqliteHistoryStore } from './history.sqlite';
+import type { CheckpointReport } from './wal-checkpointer';
 
 // the file on disk: what a new database is created with, and what an existing one becomes on an upgrade
 describe('EmbeddedDatabase — the file', () => {
@@ -87,6 +88,54 @@ describe('EmbeddedDatabase — the file', () => {
       db.close();
     }
   });
+
+  it("checkpoints a file's WAL on a worker thread, and its rows are all there after close and reopen", async () => {
+    const db = new EmbeddedDatabase(file);
+    let reopened: EmbeddedDatabase | undefined;
+    try {
+      const checkpointer = db.checkpointer!;
+      expect(checkpointer.running).toBe(true);
+      const reports: CheckpointReport[] = [];
+      checkpointer.onCheckpoint((report) => reports.push(report));
+      const insert = db.db.prepare("INSERT INTO inbox_entry (user_id, seq, payload, created_at) VALUES ('u1', ?, ?, 1)");
+      await Promise.all(
+        Array.from({ length: 500 }, (_, i) => db.writes.submit(() => insert.run(i + 1, 'x'.repeat(2000)))),
+      );
+      // the WAL holds every page those commits wrote; the worker copies them all into the file on its next tick
+      const copiedAll = await until(() => reports.some((r) => r.log > 100 && r.checkpointed === r.log));
+      expect(copiedAll).toBe(true);
+      expect(checkpointer.running).toBe(true);
+
+      db.close();
+      await checkpointer.exited;
+      expect(checkpointer.running).toBe(false);
+      reopened = new EmbeddedDatabase(file);
+      expect(reopened.db.prepare('SELECT count(*) FROM inbox_entry').pluck().get()).toBe(500);
+    } finally {
+      db.close();
+      reopened?.close();
+      await reopened?.checkpointer?.exited;
+    }
+  });
+
+  it('runs no checkpoint worker for an in-memory database, which has no WAL', () => {
+    const db = new EmbeddedDatabase(':memory:');
+    try {
+      expect(db.checkpointer).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+
+  /** Polls `condition` until it holds or a generous bound passes (the box may be busy); resolves with the outcome. */
+  async function until(condition: () => boolean, boundMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + boundMs;
+    while (!condition()) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+  }
 
   /** A database file as version `version` left it, with `fill`'s rows. */
   function olderDatabase(version: number, fill: (old: Database.Database) => void): void {

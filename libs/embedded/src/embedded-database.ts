@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GroupCommit } from './group-commit';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /**
  * The embedded engine's own SQLite file: inbox, sequences, dedup, revocations, sessions and history. It is separate from the
@@ -67,18 +68,19 @@ export const SCHEMA_STEPS: string[] = [
 ];
 
 /**
- * WAL pages before SQLite checkpoints on its own, inside a commit (a safety net: the timer below normally runs first).
+ * WAL pages before SQLite checkpoints on its own, inside a commit (a safety net: the checkpointer normally runs first).
  * The default of 1,000 made every ~20th send pay a checkpoint and its fsync on the event loop.
  */
 const AUTOCHECKPOINT_PAGES = 16_000;
-/** Housekeeping (a passive checkpoint, which copies what no reader needs and never waits, and the tasks of
- * `onHousekeeping`) this often, off the send path. */
+/** Housekeeping (the tasks of `onHousekeeping`) and the passive checkpoint this often, off the send path. */
 const HOUSEKEEPING_EVERY_MS = 1000;
 
 export class EmbeddedDatabase {
   readonly db: Database.Database;
   /** Group commit: every write of one event-loop turn, in one transaction. */
   readonly writes: GroupCommit;
+  /** A file's passive checkpoints, on a worker thread (none for `:memory:`, which has no WAL). */
+  readonly checkpointer?: WalCheckpointer;
   private readonly housekeeping: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
 
@@ -90,15 +92,17 @@ export class EmbeddedDatabase {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.writes = new GroupCommit(this.db);
-    let checkpoint: Database.Statement | undefined;
+    let checkpointHere: Database.Statement | undefined;
     if (file !== ':memory:') {
       this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-      checkpoint = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+      checkpointHere = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+      this.checkpointer = new WalCheckpointer(file, HOUSEKEEPING_EVERY_MS);
     }
     this.timer = setInterval(() => {
       if (!this.db.open) return;
       for (const task of this.housekeeping) task();
-      checkpoint?.run();
+      // only when the worker could not run: the checkpoint's copy and fsync then block this loop
+      if (!this.checkpointer?.running) checkpointHere?.run();
     }, HOUSEKEEPING_EVERY_MS);
     this.timer.unref();
   }
@@ -124,6 +128,7 @@ export class EmbeddedDatabase {
 
   close(): void {
     clearInterval(this.timer);
+    this.checkpointer?.stop();
     this.writes.flush();
     if (this.db.open) this.db.close();
   }
