@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDatabase, SCHEMA_STEPS } from './embedded-database';
 import { SqliteHistoryStore } from './history.sqlite';
+import { SqliteInboxStore } from './inbox.sqlite';
 import type { CheckpointReport } from './wal-checkpointer';
 
 // the file on disk: what a new database is created with, and what an existing one becomes on an upgrade
@@ -38,7 +39,9 @@ describe('EmbeddedDatabase — the file', () => {
     const db = new EmbeddedDatabase(file);
     try {
       expect(indexes(db)).not.toContain('inbox_entry_created');
-      expect(db.db.prepare('SELECT user_id, seq FROM inbox_entry').all()).toEqual([{ user_id: 'u1', seq: 1 }]);
+      expect(db.db.prepare('SELECT user_id, seq FROM inbox_entry JOIN inbox_user USING (user_key)').all()).toEqual([
+        { user_id: 'u1', seq: 1 },
+      ]);
       expect(pragma(db, 'user_version')).toBe(SCHEMA_STEPS.length);
     } finally {
       db.close();
@@ -89,6 +92,45 @@ describe('EmbeddedDatabase — the file', () => {
     }
   });
 
+  it("keeps an older version's inboxes (keyed by user id) whole: entries, shared payloads, pending seqs, heads, watermarks", async () => {
+    olderDatabase(8, (old) => {
+      old.prepare("INSERT INTO inbox_sequence (user_id, head, watermark) VALUES ('u1', 3, 1), ('u2', 8, 7)").run();
+      old.prepare("INSERT INTO inbox_payload (id, payload, created_at) VALUES (1, 'shared', ?)").run(Date.now());
+      old
+        .prepare(
+          `INSERT INTO inbox_entry (user_id, seq, payload, payload_id, created_at)
+           VALUES ('u1', 2, 'two', NULL, ?), ('u1', 3, NULL, 1, ?), ('orphan', 4, 'four', NULL, ?)`,
+        )
+        .run(Date.now(), Date.now(), Date.now());
+      old.prepare("INSERT INTO inbox_pending (user_id, seq, deadline) VALUES ('u2', 8, ?)").run(Date.now() + 60_000);
+    });
+
+    const db = new EmbeddedDatabase(file);
+    try {
+      const inbox = new SqliteInboxStore(db, { retentionMs: 3 * 24 * 3600_000 });
+      const u1 = await inbox.read('u1', 0, 10);
+      expect(u1.entries.map((e) => [e.seq, e.payload])).toEqual([
+        [2, 'two'],
+        [3, 'shared'],
+      ]);
+      expect([u1.headSeq, u1.watermark]).toEqual([3, 1]);
+      const u2 = await inbox.read('u2', 7, 10);
+      expect([u2.headSeq, u2.watermark, u2.pending]).toEqual([8, 7, [8]]);
+      // an inbox with entries but no sequence row gets its head from them, so no seq is handed out twice
+      expect((await inbox.read('orphan', 0, 10)).entries.map((e) => e.seq)).toEqual([4]);
+      expect(await inbox.allocate(['u1', 'u2', 'orphan', 'new'], Date.now() + 60_000)).toEqual([
+        { userId: 'u1', seq: 4 },
+        { userId: 'u2', seq: 9 },
+        { userId: 'orphan', seq: 5 },
+        { userId: 'new', seq: 1 },
+      ]);
+      expect(db.db.prepare("SELECT name FROM sqlite_master WHERE name = 'inbox_sequence'").all()).toEqual([]);
+    } finally {
+      db.close();
+      await db.checkpointer?.exited;
+    }
+  });
+
   it("checkpoints a file's WAL on a worker thread, and its rows are all there after close and reopen", async () => {
     const db = new EmbeddedDatabase(file);
     let reopened: EmbeddedDatabase | undefined;
@@ -97,7 +139,7 @@ describe('EmbeddedDatabase — the file', () => {
       expect(checkpointer.running).toBe(true);
       const reports: CheckpointReport[] = [];
       checkpointer.onCheckpoint((report) => reports.push(report));
-      const insert = db.db.prepare("INSERT INTO inbox_entry (user_id, seq, payload, created_at) VALUES ('u1', ?, ?, 1)");
+      const insert = db.db.prepare('INSERT INTO inbox_entry (user_key, seq, payload, created_at) VALUES (1, ?, ?, 1)');
       await Promise.all(
         Array.from({ length: 500 }, (_, i) => db.writes.submit(() => insert.run(i + 1, 'x'.repeat(2000)))),
       );

@@ -65,6 +65,27 @@ export const SCHEMA_STEPS: string[] = [
        SELECT 'delete', old.rowid, old.body WHERE NOT EXISTS (SELECT 1 FROM history_fts_backlog WHERE history_rowid = old.rowid);
      DELETE FROM history_fts_backlog WHERE history_rowid = old.rowid;
    END;`,
+  // 9: the inbox keyed by a small integer per user, not the 36-character id: a 5,000-member fan-out writes one entry
+  // per member, spread over every leaf of inbox_entry, so the bytes each fan-out dirties (and the WAL and checkpoint
+  // copy) follow the row size. A user's head and watermark move into inbox_user, which hands out the keys.
+  `CREATE TABLE inbox_user (user_key INTEGER PRIMARY KEY, user_id TEXT NOT NULL UNIQUE,
+     head INTEGER NOT NULL DEFAULT 0, watermark INTEGER NOT NULL DEFAULT 0);
+   INSERT INTO inbox_user (user_id, head, watermark) SELECT user_id, head, watermark FROM inbox_sequence;
+   INSERT OR IGNORE INTO inbox_user (user_id, head) SELECT user_id, MAX(seq) FROM inbox_entry GROUP BY user_id;
+   INSERT OR IGNORE INTO inbox_user (user_id, head) SELECT user_id, MAX(seq) FROM inbox_pending GROUP BY user_id;
+   CREATE TABLE inbox_entry_v9 (user_key INTEGER NOT NULL, seq INTEGER NOT NULL, payload TEXT, payload_id INTEGER,
+     created_at INTEGER NOT NULL, PRIMARY KEY (user_key, seq)) WITHOUT ROWID;
+   INSERT INTO inbox_entry_v9 (user_key, seq, payload, payload_id, created_at)
+     SELECT u.user_key, e.seq, e.payload, e.payload_id, e.created_at FROM inbox_entry e JOIN inbox_user u USING (user_id);
+   CREATE TABLE inbox_pending_v9 (user_key INTEGER NOT NULL, seq INTEGER NOT NULL, deadline INTEGER NOT NULL,
+     confirmed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_key, seq)) WITHOUT ROWID;
+   INSERT INTO inbox_pending_v9 (user_key, seq, deadline, confirmed)
+     SELECT u.user_key, p.seq, p.deadline, p.confirmed FROM inbox_pending p JOIN inbox_user u USING (user_id);
+   DROP TABLE inbox_entry;
+   DROP TABLE inbox_pending;
+   DROP TABLE inbox_sequence;
+   ALTER TABLE inbox_entry_v9 RENAME TO inbox_entry;
+   ALTER TABLE inbox_pending_v9 RENAME TO inbox_pending;`,
 ];
 
 /**

@@ -16,11 +16,17 @@ interface SequenceRow {
   watermark: number;
 }
 
+/** A user's inbox key (see schema step 9) and last allocated seq, kept in memory once read. */
+interface InboxUser {
+  key: number;
+  head: number;
+}
+
 /** Offline inbox on SQLite; every operation is one synchronous transaction, so it is atomic like the Redis Lua. */
 export class SqliteInboxStore implements InboxStore {
   private readonly st: Record<string, Statement>;
-  /** Each user's last allocated seq, loaded at boot; the table is written with it in the same transaction. */
-  private heads = new Map<string, number>();
+  /** Each user's key and head, loaded at boot; the table is written with them in the same transaction. */
+  private users = new Map<string, InboxUser>();
   private lastPayloadSweep = 0;
 
   constructor(
@@ -30,60 +36,59 @@ export class SqliteInboxStore implements InboxStore {
   ) {
     const db = database.db;
     this.st = {
-      setHead: db.prepare(
-        `INSERT INTO inbox_sequence (user_id, head) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET head = excluded.head`,
-      ),
-      head: db.prepare('SELECT head FROM inbox_sequence WHERE user_id = ?').pluck(),
-      sequence: db.prepare('SELECT head, watermark FROM inbox_sequence WHERE user_id = ?'),
-      addPending: db.prepare('INSERT OR IGNORE INTO inbox_pending (user_id, seq, deadline) VALUES (?, ?, ?)'),
+      findUser: db.prepare('SELECT user_key AS key, head FROM inbox_user WHERE user_id = ?'),
+      addUser: db.prepare('INSERT INTO inbox_user (user_id) VALUES (?) RETURNING user_key AS key, head'),
+      setHead: db.prepare('UPDATE inbox_user SET head = ? WHERE user_key = ?'),
+      sequence: db.prepare('SELECT head, watermark FROM inbox_user WHERE user_key = ?'),
+      addPending: db.prepare('INSERT OR IGNORE INTO inbox_pending (user_key, seq, deadline) VALUES (?, ?, ?)'),
       // a confirmed seq waits for its write at most one retention, then it is forgotten (its message has expired)
-      confirm: db.prepare('UPDATE inbox_pending SET confirmed = 1, deadline = ? WHERE user_id = ? AND seq = ?'),
-      dropPending: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq = ?'),
-      pendingOne: db.prepare('SELECT confirmed FROM inbox_pending WHERE user_id = ? AND seq = ?'),
+      confirm: db.prepare('UPDATE inbox_pending SET confirmed = 1, deadline = ? WHERE user_key = ? AND seq = ?'),
+      dropPending: db.prepare('DELETE FROM inbox_pending WHERE user_key = ? AND seq = ?'),
+      pendingOne: db.prepare('SELECT confirmed FROM inbox_pending WHERE user_key = ? AND seq = ?'),
       entryWritten: db
-        .prepare('SELECT payload IS NOT NULL OR payload_id IS NOT NULL FROM inbox_entry WHERE user_id = ? AND seq = ?')
+        .prepare('SELECT payload IS NOT NULL OR payload_id IS NOT NULL FROM inbox_entry WHERE user_key = ? AND seq = ?')
         .pluck(),
       insertEntry: db.prepare(
-        'INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload, created_at) VALUES (?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO inbox_entry (user_key, seq, payload, created_at) VALUES (?, ?, ?, ?)',
       ),
       insertSharedEntry: db.prepare(
-        'INSERT OR IGNORE INTO inbox_entry (user_id, seq, payload_id, created_at) VALUES (?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO inbox_entry (user_key, seq, payload_id, created_at) VALUES (?, ?, ?, ?)',
       ),
       insertPayload: db.prepare('INSERT INTO inbox_payload (payload, created_at) VALUES (?, ?)'),
       dropExpiredPayloads: db.prepare('DELETE FROM inbox_payload WHERE created_at < ?'),
       expiredPending: db.prepare(
-        'SELECT seq FROM inbox_pending WHERE user_id = ? AND confirmed = 0 AND deadline < ? ORDER BY seq',
+        'SELECT seq FROM inbox_pending WHERE user_key = ? AND confirmed = 0 AND deadline < ? ORDER BY seq',
       ),
-      forgetConfirmed: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND confirmed = 1 AND deadline < ?'),
-      pending: db.prepare('SELECT seq FROM inbox_pending WHERE user_id = ? AND seq > ? ORDER BY seq'),
+      forgetConfirmed: db.prepare('DELETE FROM inbox_pending WHERE user_key = ? AND confirmed = 1 AND deadline < ?'),
+      pending: db.prepare('SELECT seq FROM inbox_pending WHERE user_key = ? AND seq > ? ORDER BY seq'),
       entries: db.prepare(
         `SELECT e.seq, COALESCE(e.payload, p.payload) AS payload, e.created_at AS createdAt
            FROM inbox_entry e LEFT JOIN inbox_payload p ON p.id = e.payload_id
-          WHERE e.user_id = ? AND e.seq > ? AND (e.payload IS NOT NULL OR e.payload_id IS NOT NULL OR e.seq > ?)
+          WHERE e.user_key = ? AND e.seq > ? AND (e.payload IS NOT NULL OR e.payload_id IS NOT NULL OR e.seq > ?)
             AND e.created_at >= ? ORDER BY e.seq LIMIT ?`,
       ),
-      setWatermark: db.prepare('UPDATE inbox_sequence SET watermark = ? WHERE user_id = ?'),
+      setWatermark: db.prepare('UPDATE inbox_user SET watermark = ? WHERE user_key = ?'),
       // a burnt placeholder outlives the ack (until the retention), so a late settle can tell it from a written seq
       dropEntriesUpTo: db.prepare(
-        'DELETE FROM inbox_entry WHERE user_id = ? AND seq <= ? AND (payload IS NOT NULL OR payload_id IS NOT NULL)',
+        'DELETE FROM inbox_entry WHERE user_key = ? AND seq <= ? AND (payload IS NOT NULL OR payload_id IS NOT NULL)',
       ),
-      dropPendingUpTo: db.prepare('DELETE FROM inbox_pending WHERE user_id = ? AND seq <= ?'),
-      dropExpired: db.prepare('DELETE FROM inbox_entry WHERE user_id = ? AND created_at < ?'),
+      dropPendingUpTo: db.prepare('DELETE FROM inbox_pending WHERE user_key = ? AND seq <= ?'),
+      dropExpired: db.prepare('DELETE FROM inbox_entry WHERE user_key = ? AND created_at < ?'),
     };
-    for (const { user_id, head } of db.prepare('SELECT user_id, head FROM inbox_sequence').iterate() as Iterable<{
-      user_id: string;
-      head: number;
-    }>)
-      this.heads.set(user_id, head);
-    // a rolled-back allocation must not stay allocated in memory: reload lazily from the table
-    database.writes.onRollback(() => (this.heads = new Map()));
+    for (const { user_id, key, head } of db
+      .prepare('SELECT user_id, user_key AS key, head FROM inbox_user')
+      .iterate() as Iterable<InboxUser & { user_id: string }>)
+      this.users.set(user_id, { key, head });
+    // a rolled-back allocation (or a key handed out in it) must not stay in memory: reload lazily from the table
+    database.writes.onRollback(() => (this.users = new Map()));
   }
 
   async allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]> {
     return this.database.writes.submit(() =>
       userIds.map((userId) => {
-        const seq = this.nextSeq(userId);
-        this.st.addPending.run(userId, seq, inflightDeadline);
+        const user = this.user(userId);
+        const seq = this.nextSeq(user);
+        this.st.addPending.run(user.key, seq, inflightDeadline);
         return { userId, seq };
       }),
     );
@@ -94,9 +99,9 @@ export class SqliteInboxStore implements InboxStore {
     return this.database.writes.submit(() => {
       let lost = false;
       for (const a of allocations) {
+        const key = this.user(a.userId).key;
         // only a seq still pending is confirmed; a burnt placeholder (payload NULL) means this try lost
-        if (this.st.confirm.run(forgetAt, a.userId, a.seq).changes === 0)
-          lost ||= this.st.entryWritten.get(a.userId, a.seq) === 0;
+        if (this.st.confirm.run(forgetAt, key, a.seq).changes === 0) lost ||= this.st.entryWritten.get(key, a.seq) === 0;
       }
       return lost ? 'void' : 'confirmed';
     });
@@ -104,27 +109,28 @@ export class SqliteInboxStore implements InboxStore {
 
   async burn(allocations: SeqAllocation[]): Promise<void> {
     const now = this.clock.now();
-    await this.database.writes.submit(() => allocations.forEach((a) => this.burnOne(a.userId, a.seq, now)));
+    await this.database.writes.submit(() => allocations.forEach((a) => this.burnOne(this.user(a.userId).key, a.seq, now)));
   }
 
   async settle(allocations: SeqAllocation[]): Promise<'published' | 'void'> {
     const now = this.clock.now();
     return this.database.writes.submit(() => {
+      const keys = allocations.map((a) => this.user(a.userId).key);
       const pending = allocations.map(
-        (a) => this.st.pendingOne.get(a.userId, a.seq) as { confirmed: number } | undefined,
+        (a, i) => this.st.pendingOne.get(keys[i], a.seq) as { confirmed: number } | undefined,
       );
       // any seq written or confirmed proves the message was published; one acked (its entry dropped) was written
       // unless its burnt placeholder is still there
       const published = allocations.some((a, i) => {
         if (pending[i]?.confirmed === 1) return true;
-        const written = this.st.entryWritten.get(a.userId, a.seq) as number | undefined;
+        const written = this.st.entryWritten.get(keys[i], a.seq) as number | undefined;
         if (written !== undefined) return written === 1;
-        return !pending[i] && a.seq <= this.sequenceOf(a.userId).watermark;
+        return !pending[i] && a.seq <= this.sequenceOf(keys[i]).watermark;
       });
       allocations.forEach((a, i) => {
         if (!pending[i]) return;
-        if (published) this.st.confirm.run(now + this.options.retentionMs, a.userId, a.seq);
-        else this.burnOne(a.userId, a.seq, now);
+        if (published) this.st.confirm.run(now + this.options.retentionMs, keys[i], a.seq);
+        else this.burnOne(keys[i], a.seq, now);
       });
       return published ? 'published' : 'void';
     });
@@ -139,13 +145,14 @@ export class SqliteInboxStore implements InboxStore {
     const oldest = this.clock.now() - this.options.retentionMs;
     let written = 0;
     for (const w of writes) {
+      const key = this.user(w.userId).key;
       // a redelivery after the ack, or a message already past retention, is not written
-      if (w.seq <= this.sequenceOf(w.userId).watermark || w.createdAt < oldest) {
-        this.st.dropPending.run(w.userId, w.seq);
+      if (w.seq <= this.sequenceOf(key).watermark || w.createdAt < oldest) {
+        this.st.dropPending.run(key, w.seq);
         continue;
       }
-      written += this.st.insertEntry.run(w.userId, w.seq, w.payload, w.createdAt).changes;
-      this.st.dropPending.run(w.userId, w.seq);
+      written += this.st.insertEntry.run(key, w.seq, w.payload, w.createdAt).changes;
+      this.st.dropPending.run(key, w.seq);
     }
     return written;
   }
@@ -153,31 +160,35 @@ export class SqliteInboxStore implements InboxStore {
   async read(userId: string, afterSeq: number, limit: number): Promise<InboxRead> {
     const now = this.clock.now();
     return this.database.writes.submit(() => {
-      for (const { seq } of this.st.expiredPending.all(userId, now) as { seq: number }[])
-        this.burnOne(userId, seq, now);
-      this.st.forgetConfirmed.run(userId, now);
-      this.st.dropExpired.run(userId, now - this.options.retentionMs);
-      const { head, watermark } = this.sequenceOf(userId);
+      const key = this.knownUser(userId)?.key;
+      if (key === undefined) return { entries: [], pending: [], headSeq: 0, watermark: 0, hasMore: false };
+      for (const { seq } of this.st.expiredPending.all(key, now) as { seq: number }[]) this.burnOne(key, seq, now);
+      this.st.forgetConfirmed.run(key, now);
+      this.st.dropExpired.run(key, now - this.options.retentionMs);
+      const { head, watermark } = this.sequenceOf(key);
       const rows = this.st.entries.all(
-        userId,
+        key,
         afterSeq,
         watermark,
         now - this.options.retentionMs,
         limit + 1,
       ) as StoredInboxEntry[];
-      const pending = (this.st.pending.all(userId, afterSeq) as { seq: number }[]).map((r) => r.seq);
+      const pending = (this.st.pending.all(key, afterSeq) as { seq: number }[]).map((r) => r.seq);
       return { entries: rows.slice(0, limit), pending, headSeq: head, watermark, hasMore: rows.length > limit };
     });
   }
 
   async ack(userId: string, seq: number): Promise<{ watermark: number }> {
     return this.database.writes.submit(() => {
-      const { head, watermark } = this.sequenceOf(userId);
+      const key = this.knownUser(userId)?.key;
+      // a user with no inbox has head 0: nothing to ack
+      if (key === undefined) return { watermark: 0 };
+      const { head, watermark } = this.sequenceOf(key);
       const next = Math.max(watermark, Math.min(seq, head));
       if (next !== watermark) {
-        this.st.setWatermark.run(next, userId);
-        this.st.dropEntriesUpTo.run(userId, next);
-        this.st.dropPendingUpTo.run(userId, next);
+        this.st.setWatermark.run(next, key);
+        this.st.dropEntriesUpTo.run(key, next);
+        this.st.dropPendingUpTo.run(key, next);
       }
       return { watermark: next };
     });
@@ -194,15 +205,17 @@ export class SqliteInboxStore implements InboxStore {
   writeNewNow(userIds: string[], payload: string, createdAt: number): SeqAllocation[] {
     if (userIds.length < SHARED_PAYLOAD_FROM)
       return userIds.map((userId) => {
-        const seq = this.nextSeq(userId);
-        this.st.insertEntry.run(userId, seq, payload, createdAt);
+        const user = this.user(userId);
+        const seq = this.nextSeq(user);
+        this.st.insertEntry.run(user.key, seq, payload, createdAt);
         return { userId, seq };
       });
     this.sweepPayloads();
     const payloadId = this.st.insertPayload.run(payload, createdAt).lastInsertRowid;
     return userIds.map((userId) => {
-      const seq = this.nextSeq(userId);
-      this.st.insertSharedEntry.run(userId, seq, payloadId, createdAt);
+      const user = this.user(userId);
+      const seq = this.nextSeq(user);
+      this.st.insertSharedEntry.run(user.key, seq, payloadId, createdAt);
       return { userId, seq };
     });
   }
@@ -216,21 +229,36 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   /** The next seq of a user, in memory and in the table (the caller's transaction). */
-  private nextSeq(userId: string): number {
-    let head = this.heads.get(userId);
-    if (head === undefined) head = (this.st.head.get(userId) as number | undefined) ?? 0;
-    head += 1;
-    this.st.setHead.run(userId, head);
-    this.heads.set(userId, head);
-    return head;
+  private nextSeq(user: InboxUser): number {
+    user.head += 1;
+    this.st.setHead.run(user.head, user.key);
+    return user.head;
   }
 
-  private burnOne(userId: string, seq: number, now: number): void {
-    if (seq > this.sequenceOf(userId).watermark) this.st.insertEntry.run(userId, seq, null, now);
-    this.st.dropPending.run(userId, seq);
+  /** A user's inbox row, added (in the caller's transaction) on their first allocation. */
+  private user(userId: string): InboxUser {
+    const known = this.knownUser(userId);
+    if (known) return known;
+    const added = this.st.addUser.get(userId) as InboxUser;
+    this.users.set(userId, added);
+    return added;
   }
 
-  private sequenceOf(userId: string): SequenceRow {
-    return (this.st.sequence.get(userId) as SequenceRow | undefined) ?? { head: 0, watermark: 0 };
+  private knownUser(userId: string): InboxUser | undefined {
+    let user = this.users.get(userId);
+    if (!user) {
+      user = this.st.findUser.get(userId) as InboxUser | undefined;
+      if (user) this.users.set(userId, user);
+    }
+    return user;
+  }
+
+  private burnOne(key: number, seq: number, now: number): void {
+    if (seq > this.sequenceOf(key).watermark) this.st.insertEntry.run(key, seq, null, now);
+    this.st.dropPending.run(key, seq);
+  }
+
+  private sequenceOf(key: number): SequenceRow {
+    return (this.st.sequence.get(key) as SequenceRow | undefined) ?? { head: 0, watermark: 0 };
   }
 }
