@@ -86,9 +86,8 @@ export class SqliteInboxStore implements InboxStore {
   async allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]> {
     return this.database.writes.submit(() =>
       userIds.map((userId) => {
-        const user = this.user(userId);
-        const seq = this.nextSeq(user);
-        this.st.addPending.run(user.key, seq, inflightDeadline);
+        const { key, seq } = this.nextSeq(userId);
+        this.st.addPending.run(key, seq, inflightDeadline);
         return { userId, seq };
       }),
     );
@@ -205,17 +204,15 @@ export class SqliteInboxStore implements InboxStore {
   writeNewNow(userIds: string[], payload: string, createdAt: number): SeqAllocation[] {
     if (userIds.length < SHARED_PAYLOAD_FROM)
       return userIds.map((userId) => {
-        const user = this.user(userId);
-        const seq = this.nextSeq(user);
-        this.st.insertEntry.run(user.key, seq, payload, createdAt);
+        const { key, seq } = this.nextSeq(userId);
+        this.st.insertEntry.run(key, seq, payload, createdAt);
         return { userId, seq };
       });
     this.sweepPayloads();
     const payloadId = this.st.insertPayload.run(payload, createdAt).lastInsertRowid;
     return userIds.map((userId) => {
-      const user = this.user(userId);
-      const seq = this.nextSeq(user);
-      this.st.insertSharedEntry.run(user.key, seq, payloadId, createdAt);
+      const { key, seq } = this.nextSeq(userId);
+      this.st.insertSharedEntry.run(key, seq, payloadId, createdAt);
       return { userId, seq };
     });
   }
@@ -228,11 +225,12 @@ export class SqliteInboxStore implements InboxStore {
     this.st.dropExpiredPayloads.run(now - this.options.retentionMs);
   }
 
-  /** The next seq of a user, in memory and in the table (the caller's transaction). */
-  private nextSeq(user: InboxUser): number {
+  /** The next seq of a user, in memory and in the table (the caller's transaction), with the user's key. */
+  private nextSeq(userId: string): { key: number; seq: number } {
+    const user = this.user(userId);
     user.head += 1;
     this.st.setHead.run(user.head, user.key);
-    return user.head;
+    return { key: user.key, seq: user.head };
   }
 
   /** A user's inbox row, added (in the caller's transaction) on their first allocation. */

@@ -18,6 +18,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 let db;
 let checkpoint;
+let last = { log: 0, checkpointed: 0 };
 const timer = setInterval(() => {
   // opened on the first tick, so that a database closed right after opening never sees this connection
   if (!db) {
@@ -26,7 +27,11 @@ const timer = setInterval(() => {
   }
   try {
     const row = checkpoint.get();
-    if (row.log > 0) parentPort.postMessage({ log: row.log, checkpointed: row.checkpointed });
+    // reported only when it changed: an idle database does not wake the main thread every second
+    if (row.log > 0 && (row.log !== last.log || row.checkpointed !== last.checkpointed)) {
+      last = { log: row.log, checkpointed: row.checkpointed };
+      parentPort.postMessage(last);
+    }
   } catch (error) {
     // SQLITE_BUSY and the like: the next tick tries again
   }
@@ -78,7 +83,7 @@ export class WalCheckpointer {
     return this.alive;
   }
 
-  /** `listener` hears of every checkpoint that found frames in the WAL. */
+  /** `listener` hears of every checkpoint that found frames in the WAL and moved them (or saw new ones). */
   onCheckpoint(listener: (report: CheckpointReport) => void): void {
     this.listeners.push(listener);
   }
