@@ -38,6 +38,8 @@ command -v unzip >/dev/null || die "unzip not found (apt-get install unzip)"
 [[ $EUID -eq 0 ]] || die "run as root: Elasticsearch is started as system user $ES_USER via runuser"
 resolve_java
 export ES_JAVA_HOME="$JAVA_HOME_INFRA"
+[[ "$INFRA_TIMER_SLACK_NS" =~ ^[0-9]+$ ]] && ((10#$INFRA_TIMER_SLACK_NS <= 100000000)) ||
+  die "INFRA_TIMER_SLACK_NS must be a whole number of nanoseconds from 0 to 100000000 (100 ms), got '$INFRA_TIMER_SLACK_NS'"
 
 # ---------------------------------------------------------------- already up?
 rocketmq_resources_present() {
@@ -191,7 +193,7 @@ launch_es() {
   check_port_free "$ES_TRANSPORT_PORT" "Elasticsearch transport"
   rm -f "$ES_PID"
   log "starting Elasticsearch $ES_VERSION as $ES_USER (heap $ES_HEAP), in the background"
-  timeout "$ES_START_TIMEOUT" runuser -u "$ES_USER" -- env \
+  with_timer_slack timeout "$ES_START_TIMEOUT" runuser -u "$ES_USER" -- env \
     ES_JAVA_HOME="$JAVA_HOME_INFRA" ES_PATH_CONF="$ES_HOME/config" \
     ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP -XX:-UsePerfData" \
     "$ES_HOME/bin/elasticsearch" -d -p "$ES_PID" >"$ES_LOGS/launcher.out" 2>&1 &
@@ -318,6 +320,16 @@ RMQ_JVM_OPTS=(
   -Drocketmq.home.dir="$ROCKETMQ_HOME"
 )
 
+# with_timer_slack <command...>: sets this process's timer slack to INFRA_TIMER_SLACK_NS, then execs the command.
+# Slack is inherited across fork and exec, so every thread the engine starts gets it. Meant to run as a background job
+# (&): the job's pid, $!, is then the engine's own.
+with_timer_slack() {
+  if ((10#$INFRA_TIMER_SLACK_NS > 0)) && ! echo "$((10#$INFRA_TIMER_SLACK_NS))" 2>/dev/null >/proc/self/timerslack_ns; then
+    log "could not set the timer slack (no writable /proc/self/timerslack_ns); $1 keeps the kernel's default"
+  fi
+  exec "$@"
+}
+
 # start_jvm <name> <pidfile> <outfile> <heap> [-Dprops...] <main class> [args...]
 # All RocketMQ jars share one lib dir, so each JVM names its logback config
 # (otherwise the first one found, rmq.proxy.logback.xml, is used everywhere
@@ -326,7 +338,7 @@ start_jvm() {
   local name="$1" pidfile="$2" out="$3" heap="$4"
   shift 4
   log "starting $name (heap $heap)"
-  nohup "$JAVA_BIN" "-Xms$heap" "-Xmx$heap" "${RMQ_JVM_OPTS[@]}" -cp "$RMQ_LIB/*" "$@" \
+  with_timer_slack nohup "$JAVA_BIN" "-Xms$heap" "-Xmx$heap" "${RMQ_JVM_OPTS[@]}" -cp "$RMQ_LIB/*" "$@" \
     >"$out" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }

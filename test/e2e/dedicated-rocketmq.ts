@@ -1,6 +1,6 @@
 import { isPortFree } from '@app/testing';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,10 +70,27 @@ export class DedicatedRocketMq {
 
   /** A crash of the broker (and its proxy): SIGKILL, then wait until the process is gone. */
   async kill(): Promise<void> {
-    const pid = Number(readFileSync(join(this.env.SWITCHBOARD_INFRA_STATE, 'run/proxy.pid'), 'utf8').trim());
+    const pid = this.brokerPid();
     process.kill(pid, 'SIGKILL');
     const until = Date.now() + 15_000;
     while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  /** The timer slack of each thread of the broker's JVM, in ns (what scripts/infra/up.sh set at launch). */
+  brokerTimerSlacksNs(): number[] {
+    const slacks: number[] = [];
+    for (const tid of readdirSync(`/proc/${this.brokerPid()}/task`)) {
+      try {
+        slacks.push(Number(readFileSync(`/proc/${tid}/timerslack_ns`, 'utf8')));
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return slacks;
+  }
+
+  private brokerPid(): number {
+    return Number(readFileSync(join(this.env.SWITCHBOARD_INFRA_STATE, 'run/proxy.pid'), 'utf8').trim());
   }
 
   /** Starts what is not running (after kill: the proxy and broker, on the same store). */
