@@ -40,6 +40,7 @@ resolve_java
 export ES_JAVA_HOME="$JAVA_HOME_INFRA"
 [[ "$INFRA_TIMER_SLACK_NS" =~ ^[0-9]+$ ]] && ((10#$INFRA_TIMER_SLACK_NS <= 100000000)) ||
   die "INFRA_TIMER_SLACK_NS must be a whole number of nanoseconds from 0 to 100000000 (100 ms), got '$INFRA_TIMER_SLACK_NS'"
+INFRA_TIMER_SLACK_NS=$((10#$INFRA_TIMER_SLACK_NS)) # leading zeros would read as octal below
 
 # ---------------------------------------------------------------- already up?
 rocketmq_resources_present() {
@@ -324,7 +325,7 @@ RMQ_JVM_OPTS=(
 # Slack is inherited across fork and exec, so every thread the engine starts gets it. Meant to run as a background job
 # (&): the job's pid, $!, is then the engine's own.
 with_timer_slack() {
-  if ((10#$INFRA_TIMER_SLACK_NS > 0)) && ! echo "$((10#$INFRA_TIMER_SLACK_NS))" 2>/dev/null >/proc/self/timerslack_ns; then
+  if ((INFRA_TIMER_SLACK_NS)) && ! echo "$INFRA_TIMER_SLACK_NS" 2>/dev/null >/proc/self/timerslack_ns; then
     log "could not set the timer slack (no writable /proc/self/timerslack_ns); $1 keeps the kernel's default"
   fi
   exec "$@"
