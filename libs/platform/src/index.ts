@@ -9,6 +9,7 @@ export * from './http-adapter';
 export * from './api-error.dto';
 export * from './public.decorator';
 export * from './rate-limit.guard';
+export * from './rate-limit-storage.memory';
 export * from './body-parser';
 export * from './boot';
 export * from './json-shape';

@@ -1,7 +1,9 @@
 import { SwitchboardConfig } from '@app/config';
 import { DynamicModule, ExecutionContext, Injectable, InjectionToken, Module } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerModule, ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
+import { Reflector } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
+import { MemoryRateLimitStorage } from './rate-limit-storage.memory';
 
 const MINUTE = 60_000;
 
@@ -13,16 +15,6 @@ const MINUTE = 60_000;
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, [
-      request.context.getHandler(),
-      request.context.getClass(),
-    ]);
-    const name = request.throttler.name;
-    if (name !== 'default' && name !== bucket && !(bucket === 'login' && name === 'login-username')) return true;
-    return super.handleRequest(request);
-  }
-
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const user = req.user as { userId?: string } | undefined;
     if (user?.userId) return `user:${user.userId}`;
@@ -43,6 +35,33 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
+const reflector = new Reflector();
+/** Each route's named bucket, by handler and then controller (a handler inherited by two controllers may differ). */
+const routeBuckets = new WeakMap<object, WeakMap<object, RateLimitBucket | null>>();
+
+/**
+ * The named bucket a route is under (`@RateLimit`), read once per route: decorators do not change at runtime, and the
+ * guard would otherwise look it up, with every other throttler setting, for each bucket of each request.
+ */
+function bucketOf(context: ExecutionContext): RateLimitBucket | undefined {
+  const handler = context.getHandler();
+  const controller = context.getClass();
+  let byController = routeBuckets.get(handler);
+  if (!byController) routeBuckets.set(handler, (byController = new WeakMap()));
+  let bucket = byController.get(controller);
+  if (bucket === undefined) {
+    bucket = reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, [handler, controller]) ?? null;
+    byController.set(controller, bucket);
+  }
+  return bucket ?? undefined;
+}
+
+/** A named bucket's `skipIf`: it counts only on the routes under it, and is skipped before its settings are read. */
+const onlyOn =
+  (bucket: RateLimitBucket) =>
+  (context: ExecutionContext): boolean =>
+    bucketOf(context) !== bucket;
+
 /** Typing indicators are limited per user and conversation (the route's `:id`), not per user. */
 function typingTrackerOf(req: Record<string, unknown>): string {
   const user = req.user as { userId?: string } | undefined;
@@ -56,31 +75,40 @@ function usernameOf(req: Record<string, unknown>): string {
   return `username:${typeof body?.username === 'string' ? body.username.toLowerCase().slice(0, 64) : ''}`;
 }
 
+/** This process's own counters, as a provider so that their sweep timer stops with the app. */
+@Module({
+  providers: [{ provide: MemoryRateLimitStorage, useFactory: () => new MemoryRateLimitStorage() }],
+  exports: [MemoryRateLimitStorage],
+})
+class MemoryRateLimitStorageModule {}
+
 /** Rate limits counted in this process (one-process server), or in a shared store so that every gateway shares them. */
 @Module({})
 export class RateLimitModule {
   /**
    * `storageToken`: the injection token of a ThrottlerStorage every instance shares (RATE_LIMIT_STORAGE of
-   * @app/redis); counters then live there rather than in this process.
+   * @app/redis); counters then live there rather than in this process. Without it, this process's own fixed-window
+   * counters (MemoryRateLimitStorage), which count as the Redis store does.
    */
   static forRoot(options: { storageToken?: InjectionToken } = {}): DynamicModule {
-    const inject: InjectionToken[] = [SwitchboardConfig];
-    if (options.storageToken) inject.push(options.storageToken);
+    const storageToken = options.storageToken ?? MemoryRateLimitStorage;
     return {
       module: RateLimitModule,
       imports: [
         ThrottlerModule.forRootAsync({
-          inject,
-          useFactory: (config: SwitchboardConfig, storage?: ThrottlerStorage) => ({
+          imports: options.storageToken ? [] : [MemoryRateLimitStorageModule],
+          inject: [SwitchboardConfig, storageToken],
+          useFactory: (config: SwitchboardConfig, storage: ThrottlerStorage) => ({
             throttlers: [
               { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_DEFAULT_PER_MINUTE },
-              { name: 'send', ttl: MINUTE, limit: config.RATE_LIMIT_SEND_PER_MINUTE },
-              { name: 'login', ttl: MINUTE, limit: config.RATE_LIMIT_LOGIN_PER_MINUTE },
+              { name: 'send', ttl: MINUTE, limit: config.RATE_LIMIT_SEND_PER_MINUTE, skipIf: onlyOn('send') },
+              { name: 'login', ttl: MINUTE, limit: config.RATE_LIMIT_LOGIN_PER_MINUTE, skipIf: onlyOn('login') },
               {
                 name: 'login-username',
                 ttl: MINUTE,
                 limit: config.RATE_LIMIT_LOGIN_PER_USERNAME_PER_MINUTE,
                 getTracker: usernameOf,
+                skipIf: onlyOn('login'),
               },
               // one typing indicator per interval per conversation, in the store every gateway shares
               // blockDuration 1 ms: a fixed window; the default (block for the ttl again on every refused hit) would
@@ -91,9 +119,10 @@ export class RateLimitModule {
                 limit: 1,
                 blockDuration: 1,
                 getTracker: typingTrackerOf,
+                skipIf: onlyOn('typing'),
               },
             ],
-            ...(storage && { storage }),
+            storage,
           }),
         }),
       ],
