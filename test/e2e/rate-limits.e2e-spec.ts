@@ -11,9 +11,10 @@ interface Answer {
 }
 
 /**
- * The per-user buckets on the one-process server: `default` counts every route, `send` only the send route. The
- * guard skips a named bucket on routes not under it before it reads any of its settings, so these pin down which
- * bucket counts where (the `X-RateLimit-*` headers name each bucket that counted the request).
+ * The per-user buckets on the one-process server: `default` applies on every route (a counter per route and user),
+ * `send` only on the send route. The guard skips a named bucket on routes not under it before it reads any of its
+ * settings, so these pin down which bucket counts where (the `X-RateLimit-*` headers name each bucket that counted
+ * the request).
  */
 describe('rate limits per user and route', () => {
   let server: RunningStandalone;
@@ -73,7 +74,9 @@ describe('rate limits per user and route', () => {
     const answers: Answer[] = [];
     for (let i = 0; i <= left; i++) answers.push(await call(alice, 'GET', '/conversations'));
     expect(answers.slice(0, left).map((a) => a.status)).toEqual(Array(left).fill(200));
-    expect(answers.slice(0, left).map((a) => remaining(a))).toEqual(Array.from({ length: left }, (_, i) => left - 1 - i));
+    expect(answers.slice(0, left).map((a) => remaining(a))).toEqual(
+      Array.from({ length: left }, (_, i) => left - 1 - i),
+    );
     expect(answers[left]).toMatchObject({ status: 429, body: { statusCode: 429, code: 'RATE_LIMITED' } });
     expect(Number(answers[left].headers.get('retry-after'))).toBeGreaterThan(0);
 

@@ -46,17 +46,13 @@ export class MemoryRateLimitStorage implements ThrottlerStorage, OnModuleDestroy
       window.endsAt = now + ttl;
     }
     window.hits++;
-    let timeToBlockExpire = 0;
-    if (window.blockedUntil > now) timeToBlockExpire = window.blockedUntil - now;
-    else if (window.hits > limit) {
-      window.blockedUntil = now + blockDuration;
-      timeToBlockExpire = blockDuration;
-    }
+    if (window.blockedUntil <= now && window.hits > limit) window.blockedUntil = now + blockDuration;
+    const isBlocked = window.blockedUntil > now || window.hits > limit;
     return {
       totalHits: window.hits,
       timeToExpire: Math.ceil((window.endsAt - now) / 1000),
-      isBlocked: timeToBlockExpire > 0,
-      timeToBlockExpire: Math.ceil(timeToBlockExpire / 1000),
+      isBlocked,
+      timeToBlockExpire: isBlocked ? Math.ceil(Math.max(0, window.blockedUntil - now) / 1000) : 0,
     };
   }
 
