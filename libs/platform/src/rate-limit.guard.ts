@@ -1,11 +1,21 @@
 import { SwitchboardConfig } from '@app/config';
 import { DynamicModule, ExecutionContext, Injectable, InjectionToken, Module } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerModule,
+  type ThrottlerModuleOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
 import { MemoryRateLimitStorage } from './rate-limit-storage.memory';
+import { RouteMetadataReflector } from './route-metadata.reflector';
 
 const MINUTE = 60_000;
+
+/** The guard's and the buckets' route metadata, each key read once per route (see RouteMetadataReflector). */
+const routeMetadata = new RouteMetadataReflector();
 
 /**
  * Per-user rate limits: the `default` bucket on every route, `send` and `login` only where a route names them.
@@ -15,6 +25,13 @@ const MINUTE = 60_000;
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+  ) {
+    super(options, storage, routeMetadata);
+  }
+
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const user = req.user as { userId?: string } | undefined;
     if (user?.userId) return `user:${user.userId}`;
@@ -35,25 +52,12 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-const reflector = new Reflector();
-/** Each route's named bucket, by handler and then controller (a handler inherited by two controllers may differ). */
-const routeBuckets = new WeakMap<object, WeakMap<object, RateLimitBucket | null>>();
-
-/**
- * The named bucket a route is under (`@RateLimit`), read once per route: decorators do not change at runtime, and the
- * guard would otherwise look it up, with every other throttler setting, for each bucket of each request.
- */
+/** The named bucket a route is under (`@RateLimit`), if any. */
 function bucketOf(context: ExecutionContext): RateLimitBucket | undefined {
-  const handler = context.getHandler();
-  const controller = context.getClass();
-  let byController = routeBuckets.get(handler);
-  if (!byController) routeBuckets.set(handler, (byController = new WeakMap()));
-  let bucket = byController.get(controller);
-  if (bucket === undefined) {
-    bucket = reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, [handler, controller]) ?? null;
-    byController.set(controller, bucket);
-  }
-  return bucket ?? undefined;
+  return routeMetadata.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, [
+    context.getHandler(),
+    context.getClass(),
+  ]);
 }
 
 /** A named bucket's `skipIf`: it counts only on the routes under it, and is skipped before its settings are read. */
