@@ -1,7 +1,6 @@
 import { bearerToken, DomainError, ErrorCode } from '@app/core';
-import { IS_PUBLIC } from '@app/platform';
+import { IS_PUBLIC, routeMetadata } from '@app/platform';
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AuthenticatedUser, TokenService } from '@app/tokens';
 import { KnownUsers } from './known-users';
@@ -11,13 +10,12 @@ import { KnownUsers } from './known-users';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly tokens: TokenService,
-    private readonly reflector: Reflector,
     private readonly knownUsers: KnownUsers,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = routeMetadata.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
     const token = bearerToken(req.headers.authorization);

@@ -10,6 +10,7 @@ export * from './api-error.dto';
 export * from './public.decorator';
 export * from './rate-limit.guard';
 export * from './rate-limit-storage.memory';
+export * from './route-metadata.reflector';
 export * from './body-parser';
 export * from './boot';
 export * from './json-shape';

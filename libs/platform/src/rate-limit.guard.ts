@@ -10,12 +10,9 @@ import {
 } from '@nestjs/throttler';
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
 import { MemoryRateLimitStorage } from './rate-limit-storage.memory';
-import { RouteMetadataReflector } from './route-metadata.reflector';
+import { routeMetadata } from './route-metadata.reflector';
 
 const MINUTE = 60_000;
-
-/** The guard's and the buckets' route metadata, each key read once per route (see RouteMetadataReflector). */
-const routeMetadata = new RouteMetadataReflector();
 
 /**
  * Per-user rate limits: the `default` bucket on every route, `send` and `login` only where a route names them.
@@ -29,6 +26,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
   ) {
+    // the library's route settings, 15 per request, each read once per route (see RouteMetadataReflector)
     super(options, storage, routeMetadata);
   }
 

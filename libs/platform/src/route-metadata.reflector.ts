@@ -42,6 +42,12 @@ export class RouteMetadataReflector extends Reflector {
   }
 }
 
+/**
+ * The process's one memo of route metadata, for every guard that runs on each request (the auth guard and the
+ * rate-limit guard ask about the same route one after the other).
+ */
+export const routeMetadata = new RouteMetadataReflector();
+
 function isTarget(value: unknown): value is Target {
   return typeof value === 'function';
 }
