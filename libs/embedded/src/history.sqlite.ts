@@ -15,7 +15,13 @@ interface HistoryRow {
   recalled: number;
 }
 
-const SCOPE = `(EXISTS (SELECT 1 FROM history_participant p WHERE p.user_id = @userId AND p.message_id = h.message_id)
+/**
+ * A row is in a user's scope when they are one of its participants (read from the row itself, a JSON array of one or
+ * two ids) or it belongs to one of their groups. Both queries that use it read history rows first (FTS hits, or every
+ * row by conversation), so a per-user index of participants would only cost a random B-tree leaf per participant on
+ * every send (schema step 10).
+ */
+const SCOPE = `(EXISTS (SELECT 1 FROM json_each(h.participants) WHERE value = @userId)
   OR h.group_id IN (SELECT value FROM json_each(@groupIds)))`;
 
 /**
@@ -48,8 +54,6 @@ export class SqliteHistoryStore implements HistoryStore {
       discard: db.prepare('INSERT OR IGNORE INTO history_discarded (message_id) VALUES (?)'),
       // history_ad takes the text out of the FTS index
       forget: db.prepare('DELETE FROM history WHERE message_id = ?'),
-      forgetParticipant: db.prepare('DELETE FROM history_participant WHERE user_id = ? AND message_id = ?'),
-      insertParticipant: db.prepare('INSERT OR IGNORE INTO history_participant (message_id, user_id) VALUES (?, ?)'),
       find: db.prepare('SELECT * FROM history WHERE message_id = ?'),
       // the body update fires history_au, which takes the old text out of the FTS index
       recall: db.prepare(`UPDATE history SET recalled = 1, body = '' WHERE message_id = ? AND recalled = 0`),
@@ -85,10 +89,7 @@ export class SqliteHistoryStore implements HistoryStore {
         groupId: r.groupId ?? null,
         participants: JSON.stringify(r.participants),
       }).changes;
-      if (inserted) {
-        r.participants.forEach((p) => this.st.insertParticipant.run(r.messageId, p));
-        this.backlog = true;
-      }
+      if (inserted) this.backlog = true;
     }
   }
 
@@ -106,9 +107,6 @@ export class SqliteHistoryStore implements HistoryStore {
     await this.database.writes.submit(() => {
       for (const id of messageIds) {
         this.st.discard.run(id);
-        const row = this.st.find.get(id) as HistoryRow | undefined;
-        if (!row) continue;
-        for (const userId of JSON.parse(row.participants) as string[]) this.st.forgetParticipant.run(userId, id);
         this.st.forget.run(id);
       }
     });
