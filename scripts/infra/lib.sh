@@ -27,7 +27,7 @@ ROCKETMQ_START_TIMEOUT="${ROCKETMQ_START_TIMEOUT:-120}"
 # Linux timer slack, in ns, for the engine JVMs: how late the kernel may fire a sleep that expires on its own, so that
 # the brokers' fixed-interval loops (the commit-log reput sleeps 1 ms) coalesce their wake-ups. A socket that becomes
 # readable still wakes a thread at once. 0 keeps the kernel's default (50 µs). See docs/architecture.md §10.
-INFRA_TIMER_SLACK_NS="${INFRA_TIMER_SLACK_NS:-5000000}"
+INFRA_TIMER_SLACK_NS="${INFRA_TIMER_SLACK_NS:-20000000}"
 
 ROCKETMQ_TOPIC="${ROCKETMQ_TOPIC:-switchboard-messages}"
 ROCKETMQ_FIFO_TOPIC="${ROCKETMQ_FIFO_TOPIC:-switchboard-messages-fifo}"
