@@ -51,3 +51,14 @@ describe('SwitchboardConfig: HTTP body limit', () => {
     expect(() => loadConfig(SwitchboardConfig, { HTTP_BODY_LIMIT: '64 kilobytes' })).toThrow(/HTTP_BODY_LIMIT/);
   });
 });
+
+describe('SwitchboardConfig: ack window', () => {
+  it('defaults to 500 ms and takes a valid window', () => {
+    expect(loadConfig(SwitchboardConfig, {}).PUSH_ACK_WINDOW_MS).toBe(500);
+    expect(loadConfig(SwitchboardConfig, { PUSH_ACK_WINDOW_MS: '100' }).PUSH_ACK_WINDOW_MS).toBe(100);
+  });
+
+  it.each([['0'], ['5'], ['20000'], ['1.5'], ['soon']])('refuses PUSH_ACK_WINDOW_MS=%s', (value) => {
+    expect(() => loadConfig(SwitchboardConfig, { PUSH_ACK_WINDOW_MS: value })).toThrow(/PUSH_ACK_WINDOW_MS/);
+  });
+});

@@ -147,6 +147,16 @@ export class SwitchboardConfig {
   PUSH_SOCKET_EVENTS_PER_SECOND = 200;
 
   /**
+   * Push node: while a user keeps acking, their acks are held and written once per this window, at the highest seq
+   * (a quiet user's ack is written at once). A shorter window moves the inbox watermark sooner for more writes.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  @Type(() => Number)
+  PUSH_ACK_WINDOW_MS = 500;
+
+  /**
    * Push node: how long a client's route lives in presence without a heartbeat (the node refreshes its routes every
    * third of it). A node that dies without leaving has its routes reaped at once in a cluster; this bounds the rest.
    */

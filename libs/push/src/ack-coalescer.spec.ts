@@ -1,3 +1,4 @@
+import { SwitchboardConfig } from '@app/config';
 import { InboxService } from '@app/inbox';
 import { AckCoalescer } from './ack-coalescer';
 
@@ -13,7 +14,7 @@ describe('AckCoalescer', () => {
   function coalescer(ack?: (userId: string, seq: number) => Promise<unknown>) {
     const writes: [string, number][] = [];
     const inbox = { ack: ack ?? (async (userId: string, seq: number) => (writes.push([userId, seq]), { watermark: seq })) };
-    return { acks: new AckCoalescer(inbox as unknown as InboxService, WINDOW_MS), writes };
+    return { acks: new AckCoalescer(inbox as unknown as InboxService, { PUSH_ACK_WINDOW_MS: WINDOW_MS } as SwitchboardConfig), writes };
   }
 
   it('writes the acks of quiet users at the end of the turn, one update per user at the highest seq', async () => {
@@ -88,9 +89,13 @@ describe('AckCoalescer', () => {
       ['a', 1],
       ['a', 2],
     ]);
+    expect(jest.getTimerCount()).toBe(0);
     acks.ack('a', 3);
+    // no window is started once closing: only the end-of-turn write is pending
+    expect(jest.getTimerCount()).toBe(1);
     await endOfTurn();
     expect(writes.at(-1)).toEqual(['a', 3]);
+    expect(jest.getTimerCount()).toBe(0);
   });
 
   it('keeps working after a failed write (the next ack carries it)', async () => {

@@ -1,15 +1,13 @@
+import { SwitchboardConfig } from '@app/config';
 import { InboxService } from '@app/inbox';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
-
-/** How long a user's watermark may lag their acks while they keep acking (see AckCoalescer). */
-export const ACK_WINDOW_MS = Symbol('ACK_WINDOW_MS');
-export const DEFAULT_ACK_WINDOW_MS = 500;
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 
 /**
  * Acks become few inbox watermark updates. Acks are cumulative, so only a user's highest seq matters:
  * - a user's first ack after a quiet window is written at the end of its event-loop turn (with every other such ack of
  *   that turn), so a chat at human pace sees its watermark move at once;
- * - while that user keeps acking, their acks are held and written once per window, at the highest seq.
+ * - while that user keeps acking, their acks are held and written once per window (PUSH_ACK_WINDOW_MS), at the
+ *   highest seq.
  * A busy recipient acks every push (two per 1:1 message, counting the sender's own copy); written one by one, those
  * were two of every three writes of the one-process server. A watermark that lags by a window costs nothing in the
  * delivery contract: a reconnecting client replays after the `lastSeq` it holds, and entries up to the watermark are
@@ -29,11 +27,14 @@ export class AckCoalescer implements BeforeApplicationShutdown {
   private ticker?: NodeJS.Timeout;
   private closing = false;
   private readonly writes = new Set<Promise<unknown>>();
+  private readonly windowMs: number;
 
   constructor(
     private readonly inbox: InboxService,
-    @Optional() @Inject(ACK_WINDOW_MS) private readonly windowMs: number = DEFAULT_ACK_WINDOW_MS,
-  ) {}
+    config: SwitchboardConfig,
+  ) {
+    this.windowMs = config.PUSH_ACK_WINDOW_MS;
+  }
 
   ack(userId: string, seq: number): void {
     if (this.recent.has(userId) && !this.thisTurn.has(userId) && !this.closing) {
@@ -42,7 +43,8 @@ export class AckCoalescer implements BeforeApplicationShutdown {
     }
     raise(this.thisTurn, userId, seq);
     this.recent.add(userId);
-    this.ticker ??= setInterval(() => this.tick(), this.windowMs).unref();
+    // once closing, nothing is held, so no window is needed
+    if (!this.closing) this.ticker ??= setInterval(() => this.tick(), this.windowMs).unref();
     if (this.turnScheduled) return;
     this.turnScheduled = true;
     setImmediate(() => this.flushTurn());
