@@ -1,4 +1,7 @@
 import { ManualTimeline } from '@app/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EmbeddedDatabase } from './embedded-database';
 import { SqliteInboxStore } from './inbox.sqlite';
 
@@ -54,5 +57,77 @@ describe('SqliteInboxStore — shared fan-out payloads', () => {
     await write(members, 'new');
     expect(payloadRows()).toBe(1);
     expect(await bodies('m4')).toEqual(['new']);
+  });
+});
+
+// a seq allocated with its entry (writeNewNow) is kept in memory and in the entry, not in inbox_user.head: these pin
+// that the head survives every way entries leave, across a reopen of the file
+describe('SqliteInboxStore — heads recovered after a restart', () => {
+  const retentionMs = 3600_000;
+  let dir: string;
+  let db: EmbeddedDatabase | undefined;
+  let timeline: ManualTimeline;
+  let inbox: SqliteInboxStore;
+  const reopen = () => {
+    db?.close();
+    db = new EmbeddedDatabase(join(dir, 'messages.sqlite'));
+    inbox = new SqliteInboxStore(db, { retentionMs }, timeline);
+  };
+  const write = (userIds: string[]) =>
+    db!.writes.submit(() => inbox.writeNewNow(userIds, JSON.stringify({ body: 'x' }), timeline.now()));
+  const seqOf = async (userId: string) => (await write([userId]))[0].seq;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'inbox-heads-'));
+    timeline = new ManualTimeline();
+    reopen();
+  });
+  afterEach(() => {
+    db?.close();
+    db = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('continues after unread entries, for 1:1 and shared fan-out entries alike', async () => {
+    await write(['a', 'b']);
+    await write(['a', 'b', 'c', 'd']);
+    reopen();
+    expect(await write(['a', 'b', 'c'])).toEqual([
+      { userId: 'a', seq: 3 },
+      { userId: 'b', seq: 3 },
+      { userId: 'c', seq: 2 },
+    ]);
+    expect((await inbox.read('d', 0, 10)).headSeq).toBe(1);
+  });
+
+  it('continues after every entry was acked', async () => {
+    await write(['a']);
+    await write(['a']);
+    expect(await inbox.ack('a', 99)).toEqual({ watermark: 2 });
+    reopen();
+    expect(await seqOf('a')).toBe(3);
+  });
+
+  it('continues after every entry expired and a read deleted it', async () => {
+    await write(['a']);
+    await write(['a']);
+    await timeline.passTo(timeline.now() + retentionMs + 1);
+    expect(await inbox.read('a', 0, 10)).toMatchObject({ entries: [], headSeq: 2, watermark: 0 });
+    reopen();
+    expect((await inbox.read('a', 0, 10)).headSeq).toBe(2);
+    expect(await seqOf('a')).toBe(3);
+  });
+
+  it('hands out again the seqs of a rolled-back write', async () => {
+    await write(['a']);
+    await expect(
+      db!.writes.submit(() => {
+        inbox.writeNewNow(['a'], '{}', timeline.now());
+        throw new Error('the rest of the send failed');
+      }),
+    ).rejects.toThrow('the rest of the send failed');
+    expect(await seqOf('a')).toBe(2);
+    reopen();
+    expect(await seqOf('a')).toBe(3);
   });
 });
