@@ -1,5 +1,6 @@
 import { newTimeOrderedId } from '@app/core';
 import { createRedisClient, RedisInboxStore } from '@app/redis';
+import { ManualTimeline } from '@app/testing';
 import type Redis from 'ioredis';
 import { inboxStoreContract } from './suites/inbox-store.contract';
 
@@ -54,6 +55,22 @@ describe('InboxStore — Redis, shared payloads', () => {
     await store.allocate([a, b], Date.now() + 60_000);
     await store.append([a, b].map((userId) => ({ userId, seq: 1, payload, createdAt })));
     expect(await entriesOf(a)).toEqual([`1|${createdAt}|+${payload}`]);
+  });
+
+  it('keeps an inbox that is written to but never read within its retention, give or take a few stale entries', async () => {
+    const timeline = new ManualTimeline();
+    const short = new RedisInboxStore(redis, { retentionMs: 3000, clock: timeline });
+    const [u] = users(1);
+    for (let i = 0; i < 40; i++) {
+      const [allocation] = await short.allocate([u], timeline.now() + 60_000);
+      expect(await short.append([{ ...allocation, payload: `{"n":${i}}`, createdAt: timeline.now() }])).toBe(1);
+      await timeline.passTo(timeline.now() + 999); // a second per message (passTo goes 1 ms beyond)
+    }
+    // 3 entries within the retention; stale ones are trimmed every 8th seq, so at most 8 more wait for it
+    const stored = await entriesOf(u);
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    expect(stored.length).toBeLessThanOrEqual(3 + 8);
+    expect((await short.read(u, 0, 100)).entries.map((e) => e.seq)).toEqual([38, 39, 40]);
   });
 
   it('reads an entry whose shared payload is gone (evicted) as a skipped seq, never as an empty message', async () => {

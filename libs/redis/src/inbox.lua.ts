@@ -36,8 +36,9 @@ end
 local function get_int(key)
   return tonumber(redis.call('GET', key) or '0')
 end
+-- GT treats a key without a TTL as never expiring; every key extended here got its TTL when it was created
 local function extend(key, ttl)
-  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+  redis.call('PEXPIRE', key, ttl, 'GT')
 end
 -- a burnt seq is also remembered apart (score = when), so that once an ack trims its placeholder a late settle can
 -- still tell it from a written one
@@ -83,9 +84,9 @@ local lost = false
 for i = 3, #ARGV, 2 do
   local b = (tonumber(ARGV[i]) - 1) * 2
   local pend, seq = KEYS[b + 1], ARGV[i + 1]
-  -- only a seq still pending: one already written, burnt or reaped stays that way
-  if redis.call('ZSCORE', pend, seq) then
-    redis.call('ZADD', pend, score, seq)
+  -- only a seq still pending (XX): one already written, burnt or reaped stays that way. CH is 0 only for a seq
+  -- absent or confirmed already in this very millisecond, and a pending seq is never burnt, so the check holds
+  if redis.call('ZADD', pend, 'XX', 'CH', score, seq) == 1 then
     extend(pend, ttl)
   elseif redis.call('ZSCORE', KEYS[b + 2], seq) then
     lost = true
@@ -170,10 +171,12 @@ for i = 4 + 3 * nbodies, #ARGV, 3 do
   local b = (u - 1) * 4
   local inbox, seq = KEYS[b + 1], ARGV[i + 1]
   local body = 1 + 3 * tonumber(ARGV[i + 2])
-  marks[u] = marks[u] or get_int(KEYS[b + 2])
-  redis.call('ZREM', KEYS[b + 3], seq)
+  -- a seq still pending has no entry and is above the watermark (writes, burns and acks all take seqs out of pending
+  -- in the same script), so only a redelivered or reaped seq needs the watermark and the entry checked
+  local fresh = redis.call('ZREM', KEYS[b + 3], seq) == 1
+  if not fresh then marks[u] = marks[u] or get_int(KEYS[b + 2]) end
   -- an entry already past retention would never be served: not written
-  if tonumber(seq) > marks[u] and tonumber(ARGV[body]) >= cutoff and not has_seq(inbox, seq) then
+  if tonumber(ARGV[body]) >= cutoff and (fresh or (tonumber(seq) > marks[u] and not has_seq(inbox, seq))) then
     local shared = tonumber(ARGV[body + 2])
     local value = '|+' .. ARGV[body + 1]
     if shared > 0 then
@@ -183,12 +186,15 @@ for i = 4 + 3 * nbodies, #ARGV, 3 do
     end
     redis.call('ZADD', inbox, seq, seq .. '|' .. ARGV[body] .. value)
     written = written + 1
-    touched[u] = inbox
+    touched[u] = touched[u] or {inbox, false}
+    -- stale entries are trimmed on every 8th seq of a user (up to 16 of them: twice the pace they can arrive at),
+    -- not on every write; reads trim the rest, and the key's TTL outlives its newest entry by one retention
+    if tonumber(seq) % 8 == 0 then touched[u][2] = true end
   end
 end
-for _, inbox in pairs(touched) do
-  redis.call('PEXPIRE', inbox, retention)
-  trim_stale(inbox, cutoff, 16)
+for _, t in pairs(touched) do
+  redis.call('PEXPIRE', t[1], retention)
+  if t[2] then trim_stale(t[1], cutoff, 16) end
 end
 return written
 `;
