@@ -78,6 +78,23 @@ redis.call('DEL', KEYS[1])
 return affected
 `;
 
+/**
+ * KEYS: user routes per user. Returns, for each user with any field, its index in KEYS and its fields and values.
+ * One call for a whole group: a pipeline of one HGETALL per member cost dispatch a command, a promise and a reply
+ * each, for members who are mostly offline (empty hashes).
+ */
+const ROUTES_LUA = `
+local out = {}
+for i = 1, #KEYS do
+  local fields = redis.call('HGETALL', KEYS[i])
+  if #fields > 0 then
+    out[#out + 1] = i
+    out[#out + 1] = fields
+  end
+end
+return out
+`;
+
 export interface RedisPresenceOptions {
   clock?: Clock;
 }
@@ -93,6 +110,7 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly disconnectLua: LuaCommand;
   private readonly refreshLua: LuaCommand;
   private readonly removeNodeLua: LuaCommand;
+  private readonly routesLua: LuaCommand;
 
   constructor(
     private readonly redis: Redis,
@@ -103,6 +121,7 @@ export class RedisPresenceStore implements PresenceStore {
     this.disconnectLua = defineLuaCommand(redis, 'sbPresenceDisconnect', DISCONNECT_LUA);
     this.refreshLua = defineLuaCommand(redis, 'sbPresenceRefresh', REFRESH_LUA);
     this.removeNodeLua = defineLuaCommand(redis, 'sbPresenceRemoveNode', REMOVE_NODE_LUA);
+    this.routesLua = defineLuaCommand(redis, 'sbPresenceRoutes', ROUTES_LUA);
   }
 
   async connect(route: Route, ttlMs: number): Promise<void> {
@@ -139,20 +158,23 @@ export class RedisPresenceStore implements PresenceStore {
     const users = [...new Set(userIds)];
     const result = new Map<string, Route[]>();
     if (users.length === 0) return result;
-    const pipeline = this.redis.pipeline();
-    for (const u of users) pipeline.hgetall(redisKeys.userRoutes(u));
-    const replies = (await pipeline.exec()) ?? [];
+    const reply = (await this.routesLua(
+      users.map((u) => redisKeys.userRoutes(u)),
+      [],
+    )) as (number | string[])[];
     const now = this.clock.now();
-    users.forEach((userId, i) => {
-      const [err, fields] = replies[i] ?? [new Error('no reply')];
-      if (err) throw err;
+    for (let i = 0; i < reply.length; i += 2) {
+      const userId = users[(reply[i] as number) - 1];
+      const fields = reply[i + 1] as string[];
       const routes: Route[] = [];
-      for (const [connectionId, value] of Object.entries(fields as Record<string, string>)) {
+      for (let f = 0; f < fields.length; f += 2) {
+        const value = fields[f + 1];
         const cut = value.lastIndexOf('|');
-        if (Number(value.slice(cut + 1)) > now) routes.push({ userId, connectionId, nodeId: value.slice(0, cut) });
+        if (Number(value.slice(cut + 1)) > now)
+          routes.push({ userId, connectionId: fields[f], nodeId: value.slice(0, cut) });
       }
       if (routes.length > 0) result.set(userId, routes);
-    });
+    }
     return result;
   }
 

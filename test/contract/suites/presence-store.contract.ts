@@ -92,4 +92,21 @@ export function presenceStoreContract(harness: PresenceStoreHarness): void {
     const routes = await store.routesOf(users);
     expect(routes.size).toBe(200);
   });
+
+  it('looks up a crowd of mostly offline users, repeated ones once, each online one with its own routes', async () => {
+    const node = id('n');
+    const users = Array.from({ length: 1000 }, () => id('u'));
+    const online = users.filter((_, i) => i % 10 === 3);
+    for (const u of online) {
+      await store.connect({ userId: u, connectionId: 'phone', nodeId: node }, TTL);
+      await store.connect({ userId: u, connectionId: 'web', nodeId: `${node}-b` }, TTL);
+    }
+    const routes = await store.routesOf([...users, online[0]]);
+    expect([...routes.keys()].sort()).toEqual([...online].sort());
+    for (const u of online)
+      expect(routes.get(u)?.sort((a, b) => a.connectionId.localeCompare(b.connectionId))).toEqual([
+        { userId: u, connectionId: 'phone', nodeId: node },
+        { userId: u, connectionId: 'web', nodeId: `${node}-b` },
+      ]);
+  });
 }
