@@ -156,7 +156,7 @@ return 0
 `;
 
 /**
- * KEYS: (inbox, ack, pending, burnt) per distinct user, then the key of each shared payload.
+ * KEYS: (inbox, ack, pending) per distinct user, then the key of each shared payload.
  * ARGV: now, retentionMs, bodyCount, then (createdAt, payload, index in KEYS of its shared key or 0) per distinct body,
  * then (userIndex, seq, bodyIndex). A group message is one body for all its recipients, so it crosses the wire once,
  * and is stored once (shared) rather than in each member's entry. Returns how many were written.
@@ -168,7 +168,7 @@ local nbodies = tonumber(ARGV[3])
 local written, touched, marks, stored = 0, {}, {}, {}
 for i = 4 + 3 * nbodies, #ARGV, 3 do
   local u = tonumber(ARGV[i])
-  local b = (u - 1) * 4
+  local b = (u - 1) * 3
   local inbox, seq = KEYS[b + 1], ARGV[i + 1]
   local body = 1 + 3 * tonumber(ARGV[i + 2])
   -- a seq still pending has no entry and is above the watermark (writes, burns and acks all take seqs out of pending
