@@ -56,13 +56,13 @@ export class RedisInboxStore implements InboxStore {
     private readonly options: RedisInboxOptions,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.allocateLua = defineLuaCommand(redis, 'sbInboxAllocate', ALLOCATE_LUA);
-    this.confirmLua = defineLuaCommand(redis, 'sbInboxConfirm', CONFIRM_LUA);
-    this.burnLua = defineLuaCommand(redis, 'sbInboxBurn', BURN_LUA);
-    this.settleLua = defineLuaCommand(redis, 'sbInboxSettle', SETTLE_LUA);
-    this.appendLua = defineLuaCommand(redis, 'sbInboxAppend', APPEND_LUA);
-    this.readLua = defineLuaCommand(redis, 'sbInboxRead', READ_LUA);
-    this.ackLua = defineLuaCommand(redis, 'sbInboxAck', ACK_LUA);
+    this.allocateLua = defineLuaCommand(redis, ALLOCATE_LUA);
+    this.confirmLua = defineLuaCommand(redis, CONFIRM_LUA);
+    this.burnLua = defineLuaCommand(redis, BURN_LUA);
+    this.settleLua = defineLuaCommand(redis, SETTLE_LUA);
+    this.appendLua = defineLuaCommand(redis, APPEND_LUA);
+    this.readLua = defineLuaCommand(redis, READ_LUA);
+    this.ackLua = defineLuaCommand(redis, ACK_LUA);
   }
 
   async allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]> {

@@ -67,8 +67,8 @@ export class RedisNodeRegistry implements NodeRegistry {
   ) {
     this.sweepIntervalMs = options.sweepIntervalMs ?? 3000;
     this.clock = options.clock ?? systemClock;
-    this.heartbeatLua = defineLuaCommand(redis, 'sbNodeHeartbeat', HEARTBEAT_LUA);
-    this.forgetDeadLua = defineLuaCommand(redis, 'sbNodeForgetDead', FORGET_DEAD_LUA);
+    this.heartbeatLua = defineLuaCommand(redis, HEARTBEAT_LUA);
+    this.forgetDeadLua = defineLuaCommand(redis, FORGET_DEAD_LUA);
   }
 
   async register(node: NodeRegistration, ttlMs: number): Promise<void> {

@@ -117,11 +117,11 @@ export class RedisPresenceStore implements PresenceStore {
     options: RedisPresenceOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
-    this.connectLua = defineLuaCommand(redis, 'sbPresenceConnect', CONNECT_LUA);
-    this.disconnectLua = defineLuaCommand(redis, 'sbPresenceDisconnect', DISCONNECT_LUA);
-    this.refreshLua = defineLuaCommand(redis, 'sbPresenceRefresh', REFRESH_LUA);
-    this.removeNodeLua = defineLuaCommand(redis, 'sbPresenceRemoveNode', REMOVE_NODE_LUA);
-    this.routesLua = defineLuaCommand(redis, 'sbPresenceRoutes', ROUTES_LUA);
+    this.connectLua = defineLuaCommand(redis, CONNECT_LUA);
+    this.disconnectLua = defineLuaCommand(redis, DISCONNECT_LUA);
+    this.refreshLua = defineLuaCommand(redis, REFRESH_LUA);
+    this.removeNodeLua = defineLuaCommand(redis, REMOVE_NODE_LUA);
+    this.routesLua = defineLuaCommand(redis, ROUTES_LUA);
   }
 
   async connect(route: Route, ttlMs: number): Promise<void> {

@@ -68,9 +68,9 @@ export class RedisSendDedupStore implements SendDedupStore {
     private readonly redis: Redis,
     private readonly clock: Clock = systemClock,
   ) {
-    this.claimLua = defineLuaCommand(redis, 'sbDedupClaim', CLAIM_LUA);
-    this.recordLua = defineLuaCommand(redis, 'sbDedupRecord', RECORD_LUA);
-    this.releaseLua = defineLuaCommand(redis, 'sbDedupRelease', RELEASE_LUA);
+    this.claimLua = defineLuaCommand(redis, CLAIM_LUA);
+    this.recordLua = defineLuaCommand(redis, RECORD_LUA);
+    this.releaseLua = defineLuaCommand(redis, RELEASE_LUA);
   }
 
   async claim(senderId: string, clientMsgId: string, inProgressTtlMs: number): Promise<DedupClaim> {
