@@ -6,6 +6,7 @@ import {
   ThrottlerGuard,
   ThrottlerModule,
   type ThrottlerModuleOptions,
+  type ThrottlerRequest,
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { RATE_LIMIT_BUCKET, RateLimitBucket } from './public.decorator';
@@ -28,6 +29,40 @@ export class RateLimitGuard extends ThrottlerGuard {
   ) {
     // the library's route settings, 15 per request, each read once per route (see RouteMetadataReflector)
     super(options, storage, routeMetadata);
+  }
+
+  /** The counts a send's buckets started, while the library walks them (see `handleRequest`). */
+  private readonly counting = new WeakMap<ExecutionContext, Promise<boolean>[]>();
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (bucketOf(context) !== 'send') return super.canActivate(context);
+    const counts: Promise<boolean>[] = [];
+    this.counting.set(context, counts);
+    try {
+      const allowed = await super.canActivate(context);
+      // a refusal by either bucket is the answer
+      return (await Promise.all(counts)).every(Boolean) && allowed;
+    } finally {
+      this.counting.delete(context);
+    }
+  }
+
+  /**
+   * A send's two buckets (`default`, `send`) are counted together. The library awaits each count before it starts the
+   * next, and with the shared store (the split) each count is a Redis call: two round trips one after the other on
+   * the hot path. Started in the same turn, the calls go to Redis in one write (auto-pipelining). A send refused by
+   * `default` is then counted in `send` too, which only holds a client that is over its limits anyway. Logins keep
+   * the library's order: a login refused per address must not count against the username, or one address could
+   * lock any account out.
+   */
+  protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const counted = super.handleRequest(request);
+    const counts = this.counting.get(request.context);
+    if (!counts) return counted;
+    // observed by canActivate's Promise.all; this only keeps a refusal from being reported as unhandled meanwhile
+    counted.catch(() => undefined);
+    counts.push(counted);
+    return Promise.resolve(true);
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
