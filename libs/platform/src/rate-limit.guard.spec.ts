@@ -3,15 +3,15 @@ import { ThrottlerException, type ThrottlerStorage } from '@nestjs/throttler';
 import { RATE_LIMIT_BUCKET, RateLimit } from './public.decorator';
 import { RateLimitGuard } from './rate-limit.guard';
 
-type Record = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+type Counted = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /** A store that answers each count only when the test says so, and notes when each count started. */
 class HeldStorage implements ThrottlerStorage {
   readonly started: string[] = [];
-  private readonly held: { name: string; answer: (r: Record) => void }[] = [];
+  private readonly held: { name: string; answer: (counted: Counted) => void }[] = [];
   constructor(private readonly refuse: Set<string> = new Set()) {}
 
-  increment(_key: string, _ttl: number, _limit: number, _block: number, name: string): Promise<Record> {
+  increment(_key: string, _ttl: number, _limit: number, _block: number, name: string): Promise<Counted> {
     this.started.push(name);
     return new Promise((answer) => this.held.push({ name, answer }));
   }
