@@ -3,6 +3,7 @@ export * from './errors/domain.error';
 export * from './errors/unavailable';
 export * from './time/clock';
 export * from './time/settle-within';
+export * from './time/expiring-set';
 export * from './ids/id-generator';
 export * from './ports/presence.port';
 export * from './ports/inbox.port';

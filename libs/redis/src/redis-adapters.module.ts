@@ -57,6 +57,7 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(INVALIDATION_BUS) private readonly invalidations: RedisInvalidationBus,
     @Inject(PRESENCE_EVENTS) private readonly presenceEvents: RedisPresenceEvents,
+    @Inject(TOKEN_REVOCATION_STORE) private readonly revocations: RedisTokenRevocationStore,
   ) {}
 
   static forRoot(options: { url: string; clientName: string; retentionMs: number }): DynamicModule {
@@ -91,6 +92,7 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.invalidations.close();
     await this.presenceEvents.close();
+    await this.revocations.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -30,6 +30,10 @@ export const redisKeys = {
   /** HASH userId → last-seen epoch ms. */
   lastSeen: () => 'im:last-seen',
   revokedToken: (tokenId: string) => `im:revoked:${tokenId}`,
+  /** ZSET member = revoked token id, score = its expiry (ms): what a revocation mirror reads when it (re)syncs. */
+  revokedTokens: () => 'im:revoked-tokens',
+  /** Pub/sub channel of new revocations (`expiresAtMs|tokenId`); channels span every database, so it names its own. */
+  revokedTokensChannel: (db: number) => `im:revoked-tokens:${db}`,
   /** ZSET of a user's sessions: member `tokenId|platform`, score = token expiry (ms). */
   userSessions: (userId: string) => `im:sessions:${userId}`,
   /** `userId|platform` of one session, expiring with its token. */

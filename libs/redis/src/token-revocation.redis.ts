@@ -1,27 +1,136 @@
-import { Clock, systemClock, TokenRevocationStore, TranslateUnavailable } from '@app/core';
+import { Clock, ExpiringSet, systemClock, TokenRevocationStore, TranslateUnavailable } from '@app/core';
+import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { logErrors } from './redis-connection';
 import { redisKeys } from './redis-keys';
 import { isRedisUnavailable } from './redis-unavailable';
+
+/** The pause before a failed resync is tried again (the subscriber's own reconnects also start one). */
+const RESYNC_RETRY_MS = 1000;
+
+export interface RedisTokenRevocationOptions {
+  /**
+   * Answer `isRevoked` from memory while in sync (default true). Off: every check is an EXISTS, as a process that
+   * checks tokens rarely may prefer to holding a subscriber connection.
+   */
+  mirror?: boolean;
+}
 
 /**
  * Revoked JWT ids (see docs/architecture.md, 'Tokens and sessions'): each key expires when its token would have, so the
  * set never outgrows live tokens.
+ *
+ * Every request checks its token, so each process mirrors the set in memory. Revocations are only ever added (and
+ * expire), so the mirror can miss one but never hold a wrong one; it is trusted only while it is complete: after its
+ * subscriber has subscribed to the revocation channel and then read every live revocation from the index. A dropped
+ * subscriber (Redis restarted, its output buffer overflowed, the network) loses messages, so from its 'close' until the
+ * next resync has finished, checks go to Redis (EXISTS), as they did before the mirror existed.
+ * A revocation reaches other processes' mirrors within Redis' pub/sub delivery (well under a millisecond on one host);
+ * a request another process already started may still pass, as with any stateless token.
  */
 @TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisTokenRevocationStore implements TokenRevocationStore {
+  private readonly logger = new Logger(RedisTokenRevocationStore.name);
+  private readonly revoked: ExpiringSet;
+  private readonly mirror: boolean;
+  private subscriber?: Redis;
+  private inSync = false;
+  /** Bumped when the subscriber drops: a resync begun before then may have missed a message, so it does not count. */
+  private epoch = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private readonly channel: string;
+
   constructor(
     private readonly redis: Redis,
     private readonly clock: Clock = systemClock,
-  ) {}
+    options: RedisTokenRevocationOptions = {},
+  ) {
+    this.mirror = options.mirror ?? true;
+    this.revoked = new ExpiringSet(clock);
+    this.channel = redisKeys.revokedTokensChannel(redis.options.db ?? 0);
+  }
 
   async revoke(tokenId: string, expiresAt: number): Promise<void> {
     const at = Math.ceil(expiresAt);
+    const now = this.clock.now();
     // an expired token is already refused; PXAT also rejects non-positive times
-    if (at <= this.clock.now()) return;
-    await this.redis.set(redisKeys.revokedToken(tokenId), '1', 'PXAT', at);
+    if (at <= now) return;
+    const index = redisKeys.revokedTokens();
+    // one write: the key (checked by EXISTS), the index a resync reads, then the notice to every mirror
+    await Promise.all([
+      this.redis.set(redisKeys.revokedToken(tokenId), '1', 'PXAT', at),
+      this.redis.zadd(index, at, tokenId),
+      this.redis.zremrangebyscore(index, '-inf', now),
+      this.redis.publish(this.channel, `${at}|${tokenId}`),
+    ]);
+    this.revoked.add(tokenId, at);
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {
+    if (this.mirror) {
+      this.startMirror();
+      if (this.inSync) return this.revoked.has(tokenId);
+    }
     return (await this.redis.exists(redisKeys.revokedToken(tokenId))) === 1;
+  }
+
+  /** Whether checks are answered from memory (for tests and health: false while a resync is due). */
+  get mirrorInSync(): boolean {
+    return this.inSync;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.epoch++;
+    this.inSync = false;
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    await subscriber?.quit().catch(() => subscriber.disconnect());
+  }
+
+  private startMirror(): void {
+    if (this.subscriber) return;
+    const subscriber = logErrors(
+      this.redis.duplicate({ connectionName: `${this.redis.options.connectionName}-revocations` }),
+    );
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, text: string) => this.onNotice(text));
+    subscriber.on('close', () => {
+      this.epoch++;
+      this.inSync = false;
+    });
+    // on the first connect and after every reconnect
+    subscriber.on('ready', () => void this.resync(subscriber));
+  }
+
+  /** Subscribes first, then reads the index: a revocation made in between is in both, none is in neither. */
+  private async resync(subscriber: Redis): Promise<void> {
+    clearTimeout(this.retryTimer);
+    const epoch = this.epoch;
+    try {
+      await subscriber.subscribe(this.channel);
+      const live = await this.redis.zrangebyscore(
+        redisKeys.revokedTokens(),
+        `(${this.clock.now()}`,
+        '+inf',
+        'WITHSCORES',
+      );
+      if (epoch !== this.epoch || subscriber !== this.subscriber) return;
+      for (let i = 0; i < live.length; i += 2) this.revoked.add(live[i], Number(live[i + 1]));
+      this.inSync = true;
+    } catch (error) {
+      if (epoch !== this.epoch || subscriber !== this.subscriber) return;
+      this.logger.warn(
+        { err: error },
+        `revocation mirror could not resync; checking Redis, retrying in ${RESYNC_RETRY_MS} ms`,
+      );
+      this.retryTimer = setTimeout(() => void this.resync(subscriber), RESYNC_RETRY_MS).unref();
+    }
+  }
+
+  private onNotice(text: string): void {
+    const bar = text.indexOf('|');
+    const at = Number(text.slice(0, bar));
+    if (bar > 0 && Number.isFinite(at)) this.revoked.add(text.slice(bar + 1), at);
   }
 }
