@@ -13,6 +13,7 @@ import {
   DISPATCH_BATCH_MAX,
   DISPATCH_BATCH_PATTERN,
   DISPATCH_PING_PATTERN,
+  DispatchPattern,
   dispatchAddress,
   DispatchBatchReply,
   DispatchBatchRequest,
@@ -83,7 +84,7 @@ export class RpcDispatcher implements Dispatcher {
     });
   }
 
-  private request<T>(pattern: string, data: unknown, ms: number): Promise<T> {
+  private request<T>(pattern: DispatchPattern, data: unknown, ms: number): Promise<T> {
     return firstValueFrom(this.client.send<T>(pattern, data).pipe(timeout(ms)));
   }
 }
