@@ -73,6 +73,31 @@ describe('InboxStore — Redis, shared payloads', () => {
     expect((await short.read(u, 0, 100)).entries.map((e) => e.seq)).toEqual([38, 39, 40]);
   });
 
+  it('stores a shared payload again only when a redelivery writes an entry that points at it', async () => {
+    const members = users(3);
+    const createdAt = Date.now();
+    const writes = (await store.allocate(members, Date.now() + 60_000)).map((a) => ({
+      ...a,
+      payload: `{"body":"${newTimeOrderedId()}"}`,
+      createdAt,
+    }));
+    await store.append(writes);
+    const [key] = payloadKeysIn(await entriesOf(members[0]));
+    await Promise.all(members.map((m) => store.ack(m, 1)));
+    await redis.del(key);
+    // every entry was acked: the redelivery writes none, so nothing would point at a payload stored again
+    expect(await store.append(writes)).toBe(0);
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  it('leaves a confirmed seq its proof for at least the retention, though a confirm sets no TTL', async () => {
+    const [u] = users(1);
+    const allocations = await store.allocate([u], Date.now() + 60_000);
+    expect(await store.confirm(allocations)).toBe('confirmed');
+    expect(await redis.zscore(`im:pending:${u}`, '1')).toMatch(/^-\d+$/);
+    expect(await redis.pttl(`im:pending:${u}`)).toBeGreaterThan(3 * DAY);
+  });
+
   it('reads an entry whose shared payload is gone (evicted) as a skipped seq, never as an empty message', async () => {
     const members = users(3);
     const createdAt = Date.now();

@@ -75,20 +75,20 @@ return out
 `;
 
 /**
- * KEYS: (pending, burnt) per distinct user. ARGV: confirmedScore (−now), pendingTtlMs, then (userIndex, seq) pairs.
+ * KEYS: (pending, burnt) per distinct user. ARGV: confirmedScore (−now), then (userIndex, seq) pairs.
  * Returns 0 when any seq was burnt already (the try lost), else 1.
  */
 export const CONFIRM_LUA = `${HELPERS}
-local score, ttl = ARGV[1], tonumber(ARGV[2])
+local score = ARGV[1]
 local lost = false
-for i = 3, #ARGV, 2 do
+for i = 2, #ARGV, 2 do
   local b = (tonumber(ARGV[i]) - 1) * 2
   local pend, seq = KEYS[b + 1], ARGV[i + 1]
   -- only a seq still pending (XX): one already written, burnt or reaped stays that way. CH is 0 only for a seq
   -- absent or confirmed already in this very millisecond, and a pending seq is never burnt, so the check holds
-  if redis.call('ZADD', pend, 'XX', 'CH', score, seq) == 1 then
-    extend(pend, ttl)
-  elseif redis.call('ZSCORE', KEYS[b + 2], seq) then
+  -- no PEXPIRE (one call less per member): allocate left the key a TTL of at least this seq's deadline plus the
+  -- retention, which outlasts its message's own retention (createdAt < deadline), however late the confirm
+  if redis.call('ZADD', pend, 'XX', 'CH', score, seq) == 0 and redis.call('ZSCORE', KEYS[b + 2], seq) then
     lost = true
   end
 end
@@ -165,36 +165,45 @@ export const APPEND_LUA = `${HELPERS}
 local retention = tonumber(ARGV[2])
 local cutoff = tonumber(ARGV[1]) - retention
 local nbodies = tonumber(ARGV[3])
-local written, touched, marks, stored = 0, {}, {}, {}
+local written, touched, marks = 0, {}, {}
+-- per body, once (not per entry): the entry's text after its seq, '' when past retention (such an entry would never be
+-- served); and for a shared payload, its key, until the payload is stored with the body's first entry written
+local suffixes, unstored = {}, {}
+for body = 4, 3 + 3 * nbodies, 3 do
+  local shared = tonumber(ARGV[body + 2])
+  if tonumber(ARGV[body]) < cutoff then suffixes[body] = ''
+  elseif shared > 0 then
+    suffixes[body] = '|' .. ARGV[body] .. '|*' .. KEYS[shared]
+    unstored[body] = KEYS[shared]
+  else suffixes[body] = '|' .. ARGV[body] .. '|+' .. ARGV[body + 1] end
+end
 for i = 4 + 3 * nbodies, #ARGV, 3 do
   local u = tonumber(ARGV[i])
   local b = (u - 1) * 3
   local inbox, seq = KEYS[b + 1], ARGV[i + 1]
   local body = 1 + 3 * tonumber(ARGV[i + 2])
+  local suffix = suffixes[body]
   -- a seq still pending has no entry and is above the watermark (writes, burns and acks all take seqs out of pending
   -- in the same script), so only a redelivered or reaped seq needs the watermark and the entry checked
   local fresh = redis.call('ZREM', KEYS[b + 3], seq) == 1
   if not fresh then marks[u] = marks[u] or get_int(KEYS[b + 2]) end
-  -- an entry already past retention would never be served: not written
-  if tonumber(ARGV[body]) >= cutoff and (fresh or (tonumber(seq) > marks[u] and not has_seq(inbox, seq))) then
-    local shared = tonumber(ARGV[body + 2])
-    local value = '|+' .. ARGV[body + 1]
-    if shared > 0 then
+  if suffix ~= '' and (fresh or (tonumber(seq) > marks[u] and not has_seq(inbox, seq))) then
+    if unstored[body] then
       -- written now, it outlives every entry pointing at it: those are served only until createdAt + retention
-      if not stored[body] then redis.call('SET', KEYS[shared], ARGV[body + 1], 'PX', retention) stored[body] = true end
-      value = '|*' .. KEYS[shared]
+      redis.call('SET', unstored[body], ARGV[body + 1], 'PX', retention)
+      unstored[body] = nil
     end
-    redis.call('ZADD', inbox, seq, seq .. '|' .. ARGV[body] .. value)
+    redis.call('ZADD', inbox, seq, seq .. suffix)
     written = written + 1
-    touched[u] = touched[u] or {inbox, false}
     -- stale entries are trimmed on every 8th seq of a user (up to 16 of them: twice the pace they can arrive at),
     -- not on every write; reads trim the rest, and the key's TTL outlives its newest entry by one retention
-    if tonumber(seq) % 8 == 0 then touched[u][2] = true end
+    touched[u] = touched[u] or (tonumber(seq) % 8 == 0)
   end
 end
-for _, t in pairs(touched) do
-  redis.call('PEXPIRE', t[1], retention)
-  if t[2] then trim_stale(t[1], cutoff, 16) end
+for u, trim in pairs(touched) do
+  local inbox = KEYS[(u - 1) * 3 + 1]
+  redis.call('PEXPIRE', inbox, retention)
+  if trim then trim_stale(inbox, cutoff, 16) end
 end
 return written
 `;

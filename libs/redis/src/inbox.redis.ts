@@ -86,11 +86,7 @@ export class RedisInboxStore implements InboxStore {
     const { users, indexOf } = distinct(allocations.map((a) => a.userId));
     const kept = await this.confirmLua(
       users.flatMap((u) => [redisKeys.pending(u), redisKeys.burnt(u)]),
-      [
-        -this.clock.now(),
-        this.options.retentionMs,
-        ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)]),
-      ],
+      [-this.clock.now(), ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)])],
     );
     return kept === 1 ? 'confirmed' : 'void';
   }
