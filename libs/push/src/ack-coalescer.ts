@@ -4,10 +4,10 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 
 /**
  * Acks become few inbox watermark updates. Acks are cumulative, so only a user's highest seq matters:
- * - a user's first ack after a quiet window (a whole window without one) is written at the end of its event-loop turn
- *   (with every other such ack of that turn), so a chat at human pace sees its watermark move at once;
- * - while that user keeps acking, even less often than once per window, their acks are held and written once per
- *   window (PUSH_ACK_WINDOW_MS), at the highest seq, with everyone else's held acks.
+ * - a user's first ack after a quiet window is written at the end of its event-loop turn (with every other such ack of
+ *   that turn), so a chat at human pace sees its watermark move at once;
+ * - while that user keeps acking, their acks are held and written once per window (PUSH_ACK_WINDOW_MS), at the
+ *   highest seq.
  * A busy recipient acks every push (two per 1:1 message, counting the sender's own copy); written one by one, those
  * were two of every three writes of the one-process server. A watermark that lags by a window costs nothing in the
  * delivery contract: a reconnecting client replays after the `lastSeq` it holds, and entries up to the watermark are
@@ -21,10 +21,8 @@ export class AckCoalescer implements BeforeApplicationShutdown {
   private thisTurn = new Map<string, number>();
   /** Written at the next window tick. */
   private held = new Map<string, number>();
-  /** Users who acked in the previous or the current window: their next acks are held. */
+  /** Users written in the current window: their next acks are held. Bounded by the users acking in one window. */
   private recent = new Set<string>();
-  /** Users who acked in the current window: `recent` for the next one. Both bounded by the users acking in a window. */
-  private active = new Set<string>();
   private turnScheduled = false;
   private ticker?: NodeJS.Timeout;
   private closing = false;
@@ -39,7 +37,6 @@ export class AckCoalescer implements BeforeApplicationShutdown {
   }
 
   ack(userId: string, seq: number): void {
-    this.active.add(userId);
     if (this.recent.has(userId) && !this.thisTurn.has(userId) && !this.closing) {
       raise(this.held, userId, seq);
       return;
@@ -70,10 +67,8 @@ export class AckCoalescer implements BeforeApplicationShutdown {
   private tick(): void {
     const batch = this.held;
     this.held = new Map();
-    // whoever acked in this window is still acking: held for another window (a user written at once and then
-    // dropped here would be written at once again on their next ack, one write per ack at a few acks per second)
-    this.recent = this.active;
-    this.active = new Set();
+    // whoever was held is still acking: they stay throttled for another window; the others are quiet again
+    this.recent = new Set(batch.keys());
     if (this.recent.size === 0 || this.closing) {
       clearInterval(this.ticker);
       this.ticker = undefined;
