@@ -10,7 +10,7 @@ const RESYNC_RETRY_MS = 1000;
 
 export interface RedisTokenRevocationOptions {
   /**
-   * Answer `isRevoked` from memory while in sync (default true). Off: every check is an EXISTS, as a process that
+   * Answer `isRevoked` from memory while in sync (default true). Off: every check is an EXISTS, which a process that
    * checks tokens rarely may prefer to holding a subscriber connection.
    */
   mirror?: boolean;
