@@ -9,6 +9,7 @@ export class InProcessInvalidationBus implements InvalidationBus {
     this.events.emit(topic, key);
   }
 
+  /** Delivery in one process cannot be lost: `onSync` is never called. */
   async subscribe(topic: string, onKey: (key: string) => void): Promise<() => Promise<void>> {
     this.events.on(topic, onKey);
     return async () => void this.events.off(topic, onKey);

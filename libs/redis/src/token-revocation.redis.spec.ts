@@ -1,5 +1,5 @@
 import { newTimeOrderedId } from '@app/core';
-import { waitFor } from '@app/testing';
+import { killRedisConnection, waitFor } from '@app/testing';
 import type Redis from 'ioredis';
 import { createRedisClient } from './redis-connection';
 import { redisKeys } from './redis-keys';
@@ -7,14 +7,6 @@ import { RedisTokenRevocationStore } from './token-revocation.redis';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOUR = 3_600_000;
-
-/** Drops one connection by its client name, as Redis does to a subscriber whose output buffer overflowed. */
-async function killConnection(admin: Redis, name: string): Promise<void> {
-  const list = (await admin.client('LIST')) as string;
-  const line = list.split('\n').find((l) => l.includes(` name=${name} `));
-  if (!line) throw new Error(`no Redis connection named ${name}`);
-  await admin.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]);
-}
 
 /**
  * The in-memory mirror against the real Redis, with two stores on their own connections standing for two processes.
@@ -75,7 +67,7 @@ describe('RedisTokenRevocationStore mirror', () => {
     const id = newTimeOrderedId();
     await admin.zadd(redisKeys.revokedTokens(), Date.now() + HOUR, id);
     expect(await other.isRevoked(id)).toBe(false);
-    await killConnection(admin, 'revocation-spec-c-revocations');
+    await killRedisConnection(admin, 'revocation-spec-c-revocations');
     await waitFor(() => other.isRevoked(id), undefined, 'the resync after the subscriber was dropped');
     expect(other.mirrorInSync).toBe(true);
   });

@@ -1,5 +1,6 @@
 import type { GroupsRepository } from '@app/persistence';
 import { InProcessInvalidationBus } from '@app/embedded';
+import { LossyInvalidationBus } from '@app/testing';
 import { GroupMembershipCache } from './group-membership.cache';
 
 /** A repository whose memberIds calls stay open until the test settles them. */
@@ -131,5 +132,43 @@ describe('GroupMembershipCache', () => {
     calls[1].resolve(['u1']);
     expect(await second).toEqual(['u1']);
     await Promise.all([here.onModuleDestroy(), elsewhere.onModuleDestroy()]);
+  });
+});
+
+describe('GroupMembershipCache while the invalidation bus may be losing notices', () => {
+  const clock = { now: () => 1_000_000 };
+
+  it('drops what it holds, keeps nothing it reads meanwhile, and caches again once the bus is back in sync', async () => {
+    const bus = new LossyInvalidationBus();
+    const { repo, calls } = fakeRepository();
+    const cache = new GroupMembershipCache(repo as unknown as GroupsRepository, clock, {}, bus);
+    await cache.onModuleInit();
+    /** Reads g1; a read that reaches the repository is answered `ids`. Resolves to [answer, repository reached]. */
+    const read = async (ids: string[]): Promise<[readonly string[], boolean]> => {
+      const before = calls.length;
+      const answer = cache.memberIds('g1');
+      await flush();
+      if (calls.length > before) calls[before].resolve(ids);
+      return [await answer, calls.length > before];
+    };
+    expect(await read(['u1', 'u2'])).toEqual([['u1', 'u2'], true]);
+    expect(await read([])).toEqual([['u1', 'u2'], false]);
+    // a load under way when the connection drops is answered but not kept
+    const cold = cache.memberIds('g2');
+    await flush();
+    bus.lose();
+    calls[1].resolve(['u3']);
+    expect(await cold).toEqual(['u3']);
+    // what was cached is dropped, and while notices may be lost (u2 leaving through another gateway) nothing is kept
+    expect(await read(['u1'])).toEqual([['u1'], true]);
+    expect(await read(['u1'])).toEqual([['u1'], true]);
+    void cache.memberIds('g2');
+    await flush();
+    expect(calls.map((c) => c.groupId)).toEqual(['g1', 'g2', 'g1', 'g1', 'g2']);
+    calls[4].resolve(['u3']);
+    bus.resume();
+    expect(await read(['u1'])).toEqual([['u1'], true]);
+    expect(await read([])).toEqual([['u1'], false]);
+    await cache.onModuleDestroy();
   });
 });

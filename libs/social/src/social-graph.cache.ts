@@ -7,7 +7,10 @@ export const SOCIAL_GRAPH_CACHE_OPTIONS = Symbol('SocialGraphCacheOptions');
 const INVALIDATION_TOPIC = 'social-graph';
 
 export interface SocialGraphCacheOptions {
-  /** How long a user's relations are served without asking the database again (bounds a lost invalidation). */
+  /**
+   * How long a user's relations are served without asking the database again. It only bounds a notice whose publish
+   * failed: a notice the bus lost is made up for by dropping everything (`onSync`).
+   */
   ttlMs: number;
   /** Most users kept; the least recently used go first. */
   maxUsers: number;
@@ -28,7 +31,9 @@ export interface Relations {
  * Single flight: concurrent reads of a cold user share one load. `invalidate(userId)` (called by every change made in
  * this process: friend, unfriend, block, unblock) drops the entry, makes a load in flight unable to store its possibly
  * stale answer, and is published on the invalidation bus so every other gateway drops it at once; the TTL only bounds
- * a lost notice. (lru-cache's own fetch aborts the callers of a load that a delete interrupts; here they keep it.)
+ * a notice whose publish failed. While the bus says it may be losing notices (its connection dropped), nothing is
+served from memory or kept, and everything is dropped again once it is back in sync. (lru-cache's own fetch aborts
+the callers of a load that a delete interrupts; here they keep it.)
  */
 @Injectable()
 export class SocialGraphCache implements OnModuleInit, OnModuleDestroy {
@@ -36,18 +41,24 @@ export class SocialGraphCache implements OnModuleInit, OnModuleDestroy {
   private readonly entries: LRUCache<string, Relations>;
   private readonly inFlight = new Map<string, Promise<Relations>>();
   private unsubscribe?: () => Promise<void>;
+  /** False while the bus may be losing notices: loads are answered but not kept. */
+  private inSync = true;
 
   constructor(
     private readonly graph: SocialGraphRepository,
     @Optional() @Inject(SOCIAL_GRAPH_CACHE_OPTIONS) options?: Partial<SocialGraphCacheOptions>,
     @Optional() @Inject(INVALIDATION_BUS) private readonly bus?: InvalidationBus,
   ) {
-    const { ttlMs, maxUsers } = { ttlMs: 30_000, maxUsers: 50_000, ...options };
+    const { ttlMs, maxUsers } = { ttlMs: 5 * 60_000, maxUsers: 50_000, ...options };
     this.entries = new LRUCache<string, Relations>({ max: maxUsers, ttl: ttlMs, ttlAutopurge: false });
   }
 
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.bus?.subscribe(INVALIDATION_TOPIC, (userId) => this.drop(userId));
+    this.unsubscribe = await this.bus?.subscribe(
+      INVALIDATION_TOPIC,
+      (userId) => this.drop(userId),
+      (inSync) => this.onSync(inSync),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -83,6 +94,12 @@ export class SocialGraphCache implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  private onSync(inSync: boolean): void {
+    this.inSync = inSync;
+    this.entries.clear();
+    this.inFlight.clear();
+  }
+
   private drop(userId: string): void {
     this.entries.delete(userId);
     this.inFlight.delete(userId);
@@ -105,7 +122,7 @@ export class SocialGraphCache implements OnModuleInit, OnModuleDestroy {
         blockedBy: new Set(blockedBy),
       };
       // an invalidation during the load replaced or removed the flight: its answer may be stale, do not keep it
-      if (flight !== undefined && self.get(userId) === flight) this.entries.set(userId, relations);
+      if (flight !== undefined && self.get(userId) === flight && this.inSync) this.entries.set(userId, relations);
       return relations;
     } finally {
       if (flight !== undefined && self.get(userId) === flight) self.delete(userId);

@@ -4,3 +4,4 @@ export * from './wait-for';
 export * from './redis-test-database';
 export * from './tcp-fault-proxy';
 export * from './timeline';
+export * from './lossy-invalidation-bus';

@@ -45,3 +45,11 @@ export async function claimRedisTestDatabase(
   }
   throw new Error(`no free Redis test database at ${baseUrl}: all of 1–15 are leased (keys ${LEASE_KEY(0)}…)`);
 }
+
+/** Drops one connection by its client name, as Redis does to a subscriber whose output buffer overflowed. */
+export async function killRedisConnection(admin: Redis, name: string): Promise<void> {
+  const list = (await admin.client('LIST')) as string;
+  const line = list.split('\n').find((l) => l.includes(` name=${name} `));
+  if (!line) throw new Error(`no Redis connection named ${name}`);
+  await admin.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]);
+}
