@@ -12,3 +12,4 @@ export * from './connection-limits';
 export * from './socket-event-limiter';
 export * from './ack-coalescer';
 export * from './push-io.adapter';
+export * from './upgrade-request';

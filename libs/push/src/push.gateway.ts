@@ -13,6 +13,7 @@ import { RoutePresence } from './route-presence';
 import { SlowConsumerGuard } from './slow-consumer.guard';
 import { SocketEventLimiter } from './socket-event-limiter';
 import { PushSocket, PushSocketData, SocketRegistry } from './socket-registry';
+import { releaseUpgradeRequest } from './upgrade-request';
 
 const DRAINING_MESSAGE = 'this node is shutting down: log in again to get a live node';
 
@@ -61,9 +62,6 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect {
   }
 
   async handleConnection(socket: PushSocket): Promise<void> {
-    // the handshake holds what we read (auth, headers), so our own reference to the upgrade request goes; engine.io 6.6
-    // still holds it until the socket closes (its WebSocketResponse's close listener; see docs/architecture.md §10)
-    (socket.conn as { request: unknown }).request = null;
     if (this.draining) return this.refuse(socket, PushErrorCode.NodeDraining, DRAINING_MESSAGE);
     if (!this.limits.openFromAddress(socket)) {
       return this.refuse(socket, PushErrorCode.TooManyConnections, 'too many connections from this address');
@@ -79,6 +77,7 @@ export class PushGateway implements OnGatewayConnection, OnGatewayDisconnect {
       if (error instanceof PushRefusal) return this.refuse(socket, error.code, error.message);
       throw error;
     }
+    releaseUpgradeRequest(socket);
     if (!this.limits.allowUser(socket)) {
       return this.refuse(socket, PushErrorCode.TooManyConnections, 'too many connections for this user; close one');
     }
