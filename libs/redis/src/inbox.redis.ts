@@ -73,21 +73,18 @@ export class RedisInboxStore implements InboxStore {
     const deadline = Math.ceil(inflightDeadline);
     // the pending set must outlive the deadline, and a confirmed seq may wait up to the retention for its write
     const pendingTtl = Math.max(0, deadline - this.clock.now()) + this.options.retentionMs;
-    const lasts = (await this.allocateLua(
-      users.flatMap((u) => [redisKeys.seq(u), redisKeys.pending(u)]),
-      [deadline, pendingTtl, ...counts],
-    )) as number[];
+    const args: LuaArg[] = [deadline, pendingTtl, PREFIX.seq, PREFIX.pending];
+    for (let i = 0; i < users.length; i++) args.push(userArg(users[i]), counts[i]);
+    const lasts = (await this.allocateLua([], args)) as number[];
     const next = users.map((_, i) => lasts[i] - counts[i] + 1);
     return userIds.map((userId) => ({ userId, seq: next[indexOf.get(userId)! - 1]++ }));
   }
 
   async confirm(allocations: SeqAllocation[]): Promise<'confirmed' | 'void'> {
     if (allocations.length === 0) return 'confirmed';
-    const { users, indexOf } = distinct(allocations.map((a) => a.userId));
-    const kept = await this.confirmLua(
-      users.flatMap((u) => [redisKeys.pending(u), redisKeys.burnt(u)]),
-      [-this.clock.now(), ...allocations.flatMap((a) => [indexOf.get(a.userId)!, seqArg(a.seq)])],
-    );
+    const args: LuaArg[] = [-this.clock.now(), PREFIX.pending, PREFIX.burnt];
+    for (const a of allocations) args.push(userArg(a.userId), seqArg(a.seq));
+    const kept = await this.confirmLua([], args);
     return kept === 1 ? 'confirmed' : 'void';
   }
 
@@ -114,7 +111,6 @@ export class RedisInboxStore implements InboxStore {
 
   async append(writes: InboxWrite[]): Promise<number> {
     if (writes.length === 0) return 0;
-    const { users, indexOf } = distinct(writes.map((w) => w.userId));
     // payload → createdAt → body (keyed by the payload itself: its hash is computed once per string)
     const bodyIndex = new Map<string, Map<number, Body>>();
     const bodies: Body[] = [];
@@ -130,17 +126,23 @@ export class RedisInboxStore implements InboxStore {
         bodies.push(body);
       }
       body.uses++;
-      refs.push(indexOf.get(w.userId)!, seqArg(w.seq), body.index);
+      refs.push(userArg(w.userId), seqArg(w.seq), body.index);
     }
-    // no burnt key: an append never burns (5,000 fewer keys on the wire for a group message)
-    const keys = users.flatMap((u) => [redisKeys.inbox(u), redisKeys.ack(u), redisKeys.pending(u)]);
-    const bodyArgs: LuaArg[] = [];
+    // no burnt key: an append never burns
+    const args: LuaArg[] = [
+      this.clock.now(),
+      this.options.retentionMs,
+      bodies.length,
+      PREFIX.inbox,
+      PREFIX.ack,
+      PREFIX.pending,
+    ];
     for (const body of bodies) {
-      const shared = body.uses >= SHARED_PAYLOAD_FROM ? keys.push(redisKeys.payload(body.payload)) : 0;
-      bodyArgs.push(body.createdAt, body.payload, shared);
+      const shared = body.uses >= SHARED_PAYLOAD_FROM ? redisKeys.payload(body.payload) : '';
+      args.push(body.createdAt, body.payload, shared);
     }
-    const args = [this.clock.now(), this.options.retentionMs, bodies.length, ...bodyArgs, ...refs];
-    return (await this.appendLua(keys, args)) as number;
+    for (const ref of refs) args.push(ref);
+    return (await this.appendLua([], args)) as number;
   }
 
   async read(userId: string, afterSeq: number, limit: number): Promise<InboxRead> {
@@ -179,6 +181,15 @@ export class RedisInboxStore implements InboxStore {
   }
 }
 
+/** Key prefixes the send-path scripts build each user's keys from (see inbox.lua.ts). */
+const PREFIX = {
+  seq: redisKeys.seq(''),
+  pending: redisKeys.pending(''),
+  burnt: redisKeys.burnt(''),
+  inbox: redisKeys.inbox(''),
+  ack: redisKeys.ack(''),
+} as const;
+
 /** Distinct users in first-seen order, with their 1-based index (Lua's). */
 function distinct(userIds: string[]): { users: string[]; indexOf: Map<string, number> } {
   const indexOf = new Map<string, number>();
@@ -189,6 +200,12 @@ function distinct(userIds: string[]): { users: string[]; indexOf: Map<string, nu
 
 function entryKeys(userId: string): string[] {
   return [redisKeys.inbox(userId), redisKeys.ack(userId), redisKeys.pending(userId), redisKeys.burnt(userId)];
+}
+
+/** A user id the scripts append to a key prefix: it must not be empty (that key would be the prefix itself). */
+function userArg(userId: string): string {
+  if (userId.length === 0) throw new RangeError('userId must not be empty');
+  return userId;
 }
 
 /** Seqs are pending-set members: they must be canonical integer strings on every path. */
