@@ -1,12 +1,8 @@
 import { Clock, ExpiringSet, systemClock, TokenRevocationStore, TranslateUnavailable } from '@app/core';
-import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { logErrors } from './redis-connection';
 import { redisKeys } from './redis-keys';
 import { isRedisUnavailable } from './redis-unavailable';
-
-/** The pause before a failed resync is tried again (the subscriber's own reconnects also start one). */
-const RESYNC_RETRY_MS = 1000;
+import { SyncedSubscriber } from './synced-subscriber.redis';
 
 export interface RedisTokenRevocationOptions {
   /**
@@ -30,14 +26,9 @@ export interface RedisTokenRevocationOptions {
  */
 @TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisTokenRevocationStore implements TokenRevocationStore {
-  private readonly logger = new Logger(RedisTokenRevocationStore.name);
   private readonly revoked: ExpiringSet;
-  private readonly mirror: boolean;
-  private subscriber?: Redis;
-  private inSync = false;
-  /** Bumped when the subscriber drops: a resync begun before then may have missed a message, so it does not count. */
-  private epoch = 0;
-  private retryTimer?: NodeJS.Timeout;
+  /** Present when mirroring: in sync once subscribed to the notices and the index has been read. */
+  private readonly subscriber?: SyncedSubscriber;
   private readonly channel: string;
 
   constructor(
@@ -45,9 +36,21 @@ export class RedisTokenRevocationStore implements TokenRevocationStore {
     private readonly clock: Clock = systemClock,
     options: RedisTokenRevocationOptions = {},
   ) {
-    this.mirror = options.mirror ?? true;
     this.revoked = new ExpiringSet(clock);
     this.channel = redisKeys.revokedTokensChannel(redis.options.db ?? 0);
+    if (options.mirror ?? true) {
+      this.subscriber = new SyncedSubscriber(
+        redis,
+        'revocations',
+        {
+          channels: () => [this.channel],
+          onMessage: (_channel, text) => this.onNotice(text),
+          catchUp: () => this.readIndex(),
+          onSync: () => undefined,
+        },
+        false,
+      );
+    }
   }
 
   async revoke(tokenId: string, expiresAt: number): Promise<void> {
@@ -67,65 +70,32 @@ export class RedisTokenRevocationStore implements TokenRevocationStore {
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {
-    if (this.mirror) {
-      this.startMirror();
-      if (this.inSync) return this.revoked.has(tokenId);
+    if (this.subscriber) {
+      this.subscriber.open();
+      if (this.subscriber.inSync) return this.revoked.has(tokenId);
     }
     return (await this.redis.exists(redisKeys.revokedToken(tokenId))) === 1;
   }
 
   /** Whether checks are answered from memory (for tests and health: false while a resync is due). */
   get mirrorInSync(): boolean {
-    return this.inSync;
+    return this.subscriber?.inSync ?? false;
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.retryTimer);
-    this.epoch++;
-    this.inSync = false;
-    const subscriber = this.subscriber;
-    this.subscriber = undefined;
-    await subscriber?.quit().catch(() => subscriber.disconnect());
+    await this.subscriber?.close();
   }
 
-  private startMirror(): void {
-    if (this.subscriber) return;
-    const subscriber = logErrors(
-      this.redis.duplicate({ connectionName: `${this.redis.options.connectionName}-revocations` }),
+  /** Every live revocation, read after subscribing: one made in between is in both, none is in neither. */
+  private async readIndex(): Promise<void> {
+    const live = await this.redis.zrangebyscore(
+      redisKeys.revokedTokens(),
+      `(${this.clock.now()}`,
+      '+inf',
+      'WITHSCORES',
     );
-    this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, text: string) => this.onNotice(text));
-    subscriber.on('close', () => {
-      this.epoch++;
-      this.inSync = false;
-    });
-    // on the first connect and after every reconnect
-    subscriber.on('ready', () => void this.resync(subscriber));
-  }
-
-  /** Subscribes first, then reads the index: a revocation made in between is in both, none is in neither. */
-  private async resync(subscriber: Redis): Promise<void> {
-    clearTimeout(this.retryTimer);
-    const epoch = this.epoch;
-    try {
-      await subscriber.subscribe(this.channel);
-      const live = await this.redis.zrangebyscore(
-        redisKeys.revokedTokens(),
-        `(${this.clock.now()}`,
-        '+inf',
-        'WITHSCORES',
-      );
-      if (epoch !== this.epoch || subscriber !== this.subscriber) return;
-      for (let i = 0; i < live.length; i += 2) this.revoked.add(live[i], Number(live[i + 1]));
-      this.inSync = true;
-    } catch (error) {
-      if (epoch !== this.epoch || subscriber !== this.subscriber) return;
-      this.logger.warn(
-        { err: error },
-        `revocation mirror could not resync; checking Redis, retrying in ${RESYNC_RETRY_MS} ms`,
-      );
-      this.retryTimer = setTimeout(() => void this.resync(subscriber), RESYNC_RETRY_MS).unref();
-    }
+    // adding a true revocation is safe even if this resync turns out stale
+    for (let i = 0; i < live.length; i += 2) this.revoked.add(live[i], Number(live[i + 1]));
   }
 
   private onNotice(text: string): void {

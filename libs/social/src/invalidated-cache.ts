@@ -1,0 +1,117 @@
+import { Clock, InvalidationBus } from '@app/core';
+import { Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+
+export interface InvalidatedCacheOptions<V> {
+  /** The invalidation bus topic on which every process announces a changed key. */
+  topic: string;
+  /** Reads a key's value from its source (the database). */
+  load(key: string): Promise<V>;
+  /** How long a value is served without loading it again; it only bounds a notice whose publish failed. */
+  ttlMs: number;
+  /** Most keys kept; the least recently used go first. */
+  max: number;
+  /** Absent: one process, nothing to hear from others. */
+  bus?: InvalidationBus;
+  /** The clock TTLs are read from (default: performance.now). */
+  clock?: Clock;
+}
+
+/**
+ * A bounded LRU (lru-cache) of values loaded from the database and kept in step across processes by the invalidation
+ * bus, for the hot path's reads of the social graph and group membership.
+ *
+ * Single flight: while a key is being loaded every other caller waits for that same load, so a cold key under a burst
+ * costs one query, not one per caller. `invalidate` (called on every change made in this process) drops the entry and
+ * makes a load already in flight unable to store its possibly stale answer (callers that joined it still get it), and
+ * announces the key on the bus so every other process drops it at once. While the bus says it may be losing notices
+ * (its connection dropped), nothing is kept, and everything is dropped again once it is back in sync. (lru-cache's own
+ * fetch aborts the callers of a load that a delete interrupts; here they keep it.)
+ */
+export class InvalidatedCache<V extends object> {
+  private readonly logger: Logger;
+  private readonly entries: LRUCache<string, V>;
+  /** The one load under way per key; dropping it keeps its answer from being stored. */
+  private readonly inFlight = new Map<string, { promise: Promise<V> }>();
+  /** False while the bus may be losing notices: loads are answered but not kept. */
+  private inSync = true;
+  private unsubscribe?: () => Promise<void>;
+
+  constructor(private readonly options: InvalidatedCacheOptions<V>) {
+    this.logger = new Logger(`InvalidatedCache:${options.topic}`);
+    this.entries = new LRUCache<string, V>({
+      max: options.max,
+      ttl: options.ttlMs,
+      ttlAutopurge: false,
+      ...(options.clock ? { ttlResolution: 0, perf: options.clock } : {}),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.options.bus?.subscribe(
+      this.options.topic,
+      (key) => this.drop(key),
+      (inSync) => this.onSync(inSync),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  get(key: string): Promise<V> {
+    const cached = this.entries.get(key);
+    if (cached) return Promise.resolve(cached);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending.promise;
+    const flight = {} as { promise: Promise<V> };
+    flight.promise = this.load(key, flight);
+    this.inFlight.set(key, flight);
+    return flight.promise;
+  }
+
+  /**
+   * After a change: drop the keys here and in every other process. Resolves once the bus has the notices (so a caller
+   * that awaits it answers only after every process can know); never rejects.
+   */
+  async invalidate(...keys: string[]): Promise<void> {
+    for (const key of keys) this.drop(key);
+    const bus = this.options.bus;
+    if (!bus) return;
+    await Promise.all(
+      keys.map((key) =>
+        bus
+          .publish(this.options.topic, key)
+          .catch((error) =>
+            this.logger.warn(
+              { err: error, key },
+              'invalidation not published; other processes catch up within the TTL',
+            ),
+          ),
+      ),
+    );
+  }
+
+  private onSync(inSync: boolean): void {
+    this.inSync = inSync;
+    this.entries.clear();
+    this.inFlight.clear();
+  }
+
+  private drop(key: string): void {
+    this.entries.delete(key);
+    this.inFlight.delete(key);
+  }
+
+  private async load(key: string, flight: { promise: Promise<V> }): Promise<V> {
+    // let `get` register the flight before the load starts, whatever the source does synchronously
+    await Promise.resolve();
+    try {
+      const value = await this.options.load(key);
+      if (this.inFlight.get(key) === flight && this.inSync) this.entries.set(key, value);
+      return value;
+    } finally {
+      if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+    }
+  }
+}
