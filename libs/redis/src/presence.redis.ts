@@ -79,21 +79,25 @@ return affected
 `;
 
 /**
- * KEYS: user routes per user. Returns, for each user with any field, its index in KEYS and its fields and values.
- * One call for a whole group: a pipeline of one HGETALL per member cost dispatch a command, a promise and a reply
- * each, for members who are mostly offline (empty hashes).
+ * ARGV: user routes key prefix, then user ids. Returns, for each user with any field, its index among the user ids
+ * and its fields and values. One call for a whole group: a pipeline of one HGETALL per member cost dispatch a command,
+ * a promise and a reply each, for members who are mostly offline (empty hashes). The keys are built here, so a group
+ * costs one id per member on the wire, not a key; as REMOVE_NODE_LUA, fine on a single Redis, not on a cluster.
  */
 const ROUTES_LUA = `
-local out = {}
-for i = 1, #KEYS do
-  local fields = redis.call('HGETALL', KEYS[i])
+local prefix, out = ARGV[1], {}
+for i = 2, #ARGV do
+  local fields = redis.call('HGETALL', prefix .. ARGV[i])
   if #fields > 0 then
-    out[#out + 1] = i
+    out[#out + 1] = i - 1
     out[#out + 1] = fields
   end
 end
 return out
 `;
+
+/** What the scripts append a user id to for that user's routes key. */
+const USER_ROUTES_PREFIX = redisKeys.userRoutes('');
 
 export interface RedisPresenceOptions {
   clock?: Clock;
@@ -158,10 +162,7 @@ export class RedisPresenceStore implements PresenceStore {
     const users = [...new Set(userIds)];
     const result = new Map<string, Route[]>();
     if (users.length === 0) return result;
-    const reply = (await this.routesLua(
-      users.map((u) => redisKeys.userRoutes(u)),
-      [],
-    )) as (number | string[])[];
+    const reply = (await this.routesLua([], [USER_ROUTES_PREFIX, ...users])) as (number | string[])[];
     const now = this.clock.now();
     for (let i = 0; i < reply.length; i += 2) {
       const userId = users[(reply[i] as number) - 1];
@@ -181,7 +182,7 @@ export class RedisPresenceStore implements PresenceStore {
   async removeNode(nodeId: string): Promise<string[]> {
     return (await this.removeNodeLua(
       [redisKeys.nodeUsers(nodeId)],
-      [nodeId, this.clock.now(), redisKeys.userRoutes('')],
+      [nodeId, this.clock.now(), USER_ROUTES_PREFIX],
     )) as string[];
   }
 
