@@ -9,7 +9,7 @@ const INVALIDATION_TOPIC = 'group-members';
 export interface GroupMembershipCacheOptions {
   /**
    * How long a loaded member list is served without asking the database again. It only bounds a notice whose publish
-   * failed: a notice the bus lost is made up for by dropping everything.
+   * kept failing (a failed one is tried again meanwhile): a notice the bus lost is made up for by dropping everything.
    */
   ttlMs: number;
   /** Most groups kept; the least recently used go first. */

@@ -1,5 +1,6 @@
 import { Clock, InvalidationBus } from '@app/core';
 import { Logger } from '@nestjs/common';
+import { ExponentialBackoff, handleAll, retry, RetryPolicy, TaskCancelledError } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 
 export interface InvalidatedCacheOptions<V> {
@@ -7,7 +8,7 @@ export interface InvalidatedCacheOptions<V> {
   topic: string;
   /** Reads a key's value from its source (the database). */
   load(key: string): Promise<V>;
-  /** How long a value is served without loading it again; it only bounds a notice whose publish failed. */
+  /** How long a value is served without loading it again; it only bounds a notice whose publish kept failing. */
   ttlMs: number;
   /** Most keys kept; the least recently used go first. */
   max: number;
@@ -15,6 +16,8 @@ export interface InvalidatedCacheOptions<V> {
   bus?: InvalidationBus;
   /** The clock TTLs are read from (default: performance.now). */
   clock?: Clock;
+  /** Backoff between tries of a notice whose publish failed (default 100 ms doubling to 5 s). */
+  republish?: { initialDelayMs: number; maxDelayMs: number };
 }
 
 /**
@@ -25,8 +28,10 @@ export interface InvalidatedCacheOptions<V> {
  * costs one query, not one per caller. `invalidate` (called on every change made in this process) drops the entry and
  * makes a load already in flight unable to store its possibly stale answer (callers that joined it still get it), and
  * announces the key on the bus so every other process drops it at once. While the bus says it may be losing notices
- * (its connection dropped), nothing is kept, and everything is dropped again once it is back in sync. (lru-cache's own
- * fetch aborts the callers of a load that a delete interrupts; here they keep it.)
+ * (its connection dropped), nothing is kept, and everything is dropped again once it is back in sync. A notice whose
+ * publish failed (Redis unreachable from this process only) is tried again in the background until it goes, or until
+ * the TTL has expired every entry it was meant to drop. (lru-cache's own fetch aborts the callers of a load that a
+ * delete interrupts; here they keep it.)
  */
 export class InvalidatedCache<V extends object> {
   private readonly logger: Logger;
@@ -36,9 +41,19 @@ export class InvalidatedCache<V extends object> {
   /** False while the bus may be losing notices: loads are answered but not kept. */
   private inSync = true;
   private unsubscribe?: () => Promise<void>;
+  /** Notices being published again, by key; aborting one stops its tries. */
+  private readonly republishing = new Map<string, AbortController>();
+  private readonly republishPolicy: RetryPolicy;
+  private readonly firstRetryDelayMs: number;
 
   constructor(private readonly options: InvalidatedCacheOptions<V>) {
     this.logger = new Logger(`InvalidatedCache:${options.topic}`);
+    const { initialDelayMs, maxDelayMs } = options.republish ?? { initialDelayMs: 100, maxDelayMs: 5000 };
+    this.firstRetryDelayMs = initialDelayMs;
+    this.republishPolicy = retry(handleAll, {
+      maxAttempts: Infinity,
+      backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
+    }).dangerouslyUnref();
     this.entries = new LRUCache<string, V>({
       max: options.max,
       ttl: options.ttlMs,
@@ -56,7 +71,13 @@ export class InvalidatedCache<V extends object> {
   }
 
   async stop(): Promise<void> {
+    for (const key of [...this.republishing.keys()]) this.stopRepublishing(key, 'stopped');
     await this.unsubscribe?.();
+  }
+
+  /** How many notices are being published again (for tests and health). */
+  get pendingRepublishes(): number {
+    return this.republishing.size;
   }
 
   get(key: string): Promise<V> {
@@ -72,7 +93,8 @@ export class InvalidatedCache<V extends object> {
 
   /**
    * After a change: drop the keys here and in every other process. Resolves once the bus has the notices (so a caller
-   * that awaits it answers only after every process can know); never rejects.
+   * that awaits it answers only after every process can know), or once a failed publish has been handed to the
+   * background tries; never rejects.
    */
   async invalidate(...keys: string[]): Promise<void> {
     for (const key of keys) this.drop(key);
@@ -80,16 +102,50 @@ export class InvalidatedCache<V extends object> {
     if (!bus) return;
     await Promise.all(
       keys.map((key) =>
-        bus
-          .publish(this.options.topic, key)
-          .catch((error) =>
-            this.logger.warn(
-              { err: error, key },
-              'invalidation not published; other processes catch up within the TTL',
-            ),
-          ),
+        bus.publish(this.options.topic, key).then(
+          // this notice says all a pending retry would have said
+          () => this.stopRepublishing(key, 'published'),
+          (error) => {
+            this.logger.warn({ err: error, key }, 'invalidation not published; trying again in the background');
+            this.republishLater(bus, key);
+          },
+        ),
       ),
     );
+  }
+
+  private republishLater(bus: InvalidationBus, key: string): void {
+    if (this.republishing.has(key)) return;
+    const abort = new AbortController();
+    this.republishing.set(key, abort);
+    // past the TTL every entry the notice was meant to drop has expired anyway
+    const deadline = setTimeout(() => this.stopRepublishing(key, 'expired'), this.options.ttlMs).unref();
+    this.republishPolicy
+      .execute(async ({ signal, attempt }) => {
+        // the first try waits too: the publish has just failed
+        if (attempt === 0) await new Promise((resolve) => setTimeout(resolve, this.firstRetryDelayMs).unref());
+        if (signal.aborted) throw new TaskCancelledError('republish stopped');
+        return bus.publish(this.options.topic, key);
+      }, abort.signal)
+      .then(
+        () => {
+          this.stopRepublishing(key, 'published');
+          this.logger.log({ key }, 'invalidation published after a retry');
+        },
+        (error) => {
+          if (abort.signal.reason === 'expired')
+            this.logger.warn({ err: error, key }, 'invalidation never published; other processes caught up by the TTL');
+        },
+      )
+      .finally(() => clearTimeout(deadline));
+  }
+
+  /** Ends the background tries for a key at once (the policy's current pause may run on, then it stops). */
+  private stopRepublishing(key: string, reason: 'published' | 'expired' | 'stopped'): void {
+    const abort = this.republishing.get(key);
+    if (!abort) return;
+    this.republishing.delete(key);
+    abort.abort(reason);
   }
 
   private onSync(inSync: boolean): void {

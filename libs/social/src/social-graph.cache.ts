@@ -9,7 +9,7 @@ const INVALIDATION_TOPIC = 'social-graph';
 export interface SocialGraphCacheOptions {
   /**
    * How long a user's relations are served without asking the database again. It only bounds a notice whose publish
-   * failed: a notice the bus lost is made up for by dropping everything.
+   * kept failing (a failed one is tried again meanwhile): a notice the bus lost is made up for by dropping everything.
    */
   ttlMs: number;
   /** Most users kept; the least recently used go first. */
