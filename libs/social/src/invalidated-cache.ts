@@ -75,7 +75,7 @@ export class InvalidatedCache<V extends object> {
     await this.unsubscribe?.();
   }
 
-  /** How many notices are being published again (for tests and health). */
+  /** How many notices are being published again (read by tests). */
   get pendingRepublishes(): number {
     return this.republishing.size;
   }
@@ -129,7 +129,8 @@ export class InvalidatedCache<V extends object> {
       }, abort.signal)
       .then(
         () => {
-          this.stopRepublishing(key, 'published');
+          // only its own tries: a newer failure's notice may be for a later change than this one covered
+          if (this.republishing.get(key) === abort) this.stopRepublishing(key, 'published');
           this.logger.log({ key }, 'invalidation published after a retry');
         },
         (error) => {
