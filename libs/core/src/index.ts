@@ -8,6 +8,7 @@ export * from './ids/id-generator';
 export * from './ports/presence.port';
 export * from './ports/inbox.port';
 export * from './ports/send-dedup.port';
+export * from './ports/send-admission.port';
 export * from './ports/token-revocation.port';
 export * from './ports/message-bus.port';
 export * from './ports/history.port';

@@ -60,22 +60,28 @@ end
 `;
 
 /**
- * ARGV: deadline, pendingTtlMs, seq key prefix, pending key prefix, then (userId, count) per distinct user.
- * Returns each user's last seq.
+ * allocate(deadline, pendingTtlMs, seq key prefix, pending key prefix, from): (userId, count) pairs of distinct users
+ * are in ARGV from index `from` on. Returns each user's last seq.
  */
-export const ALLOCATE_LUA = `${HELPERS}
-local deadline, ttl, seq_of, pending_of = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
-local out = {}
-for i = 5, #ARGV, 2 do
-  local pend = pending_of .. ARGV[i]
-  local n = tonumber(ARGV[i + 1])
-  local last = redis.call('INCRBY', seq_of .. ARGV[i], n)
-  for s = last - n + 1, last do redis.call('ZADD', pend, deadline, s) end
-  -- plain PEXPIRE (no PTTL check): ttl >= retention already covers every earlier confirmed seq
-  redis.call('PEXPIRE', pend, ttl)
-  out[#out + 1] = last
+export const ALLOCATE_FN = `
+local function allocate(deadline, ttl, seq_of, pending_of, from)
+  local out = {}
+  for i = from, #ARGV, 2 do
+    local pend = pending_of .. ARGV[i]
+    local n = tonumber(ARGV[i + 1])
+    local last = redis.call('INCRBY', seq_of .. ARGV[i], n)
+    for s = last - n + 1, last do redis.call('ZADD', pend, deadline, s) end
+    -- plain PEXPIRE (no PTTL check): ttl >= retention already covers every earlier confirmed seq
+    redis.call('PEXPIRE', pend, ttl)
+    out[#out + 1] = last
+  end
+  return out
 end
-return out
+`;
+
+/** ARGV: deadline, pendingTtlMs, seq key prefix, pending key prefix, then (userId, count) per distinct user. */
+export const ALLOCATE_LUA = `${ALLOCATE_FN}
+return allocate(ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], 5)
 `;
 
 /**

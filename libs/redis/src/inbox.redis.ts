@@ -67,17 +67,12 @@ export class RedisInboxStore implements InboxStore {
 
   async allocate(userIds: string[], inflightDeadline: number): Promise<SeqAllocation[]> {
     if (userIds.length === 0) return [];
-    const { users, indexOf } = distinct(userIds);
-    const counts = new Array<number>(users.length).fill(0);
-    for (const u of userIds) counts[indexOf.get(u)! - 1]++;
-    const deadline = Math.ceil(inflightDeadline);
-    // the pending set must outlive the deadline, and a confirmed seq may wait up to the retention for its write
-    const pendingTtl = Math.max(0, deadline - this.clock.now()) + this.options.retentionMs;
-    const args: LuaArg[] = [deadline, pendingTtl, PREFIX.seq, PREFIX.pending];
-    for (let i = 0; i < users.length; i++) args.push(userArg(users[i]), counts[i]);
-    const lasts = (await this.allocateLua([], args)) as number[];
-    const next = users.map((_, i) => lasts[i] - counts[i] + 1);
-    return userIds.map((userId) => ({ userId, seq: next[indexOf.get(userId)! - 1]++ }));
+    const request = seqRequest(userIds);
+    const lasts = (await this.allocateLua(
+      [],
+      allocateArgs(request, inflightDeadline, this.clock.now(), this.options.retentionMs),
+    )) as number[];
+    return allocationsOf(request, lasts);
   }
 
   async confirm(allocations: SeqAllocation[]): Promise<'confirmed' | 'void'> {
@@ -189,6 +184,42 @@ const PREFIX = {
   inbox: redisKeys.inbox(''),
   ack: redisKeys.ack(''),
 } as const;
+
+/** An allocation's users: distinct, in first-seen order, and how many seqs each takes. */
+export interface SeqRequest {
+  userIds: string[];
+  users: string[];
+  counts: number[];
+  indexOf: Map<string, number>;
+}
+
+export function seqRequest(userIds: string[]): SeqRequest {
+  const { users, indexOf } = distinct(userIds);
+  const counts = new Array<number>(users.length).fill(0);
+  for (const u of userIds) counts[indexOf.get(u)! - 1]++;
+  return { userIds, users, counts, indexOf };
+}
+
+/** The ARGV of ALLOCATE_FN's `allocate`, in order: deadline, pending TTL, the two key prefixes, (userId, count)s. */
+export function allocateArgs(
+  request: SeqRequest,
+  inflightDeadline: number,
+  now: number,
+  retentionMs: number,
+): LuaArg[] {
+  const deadline = Math.ceil(inflightDeadline);
+  // the pending set must outlive the deadline, and a confirmed seq may wait up to the retention for its write
+  const pendingTtl = Math.max(0, deadline - now) + retentionMs;
+  const args: LuaArg[] = [deadline, pendingTtl, PREFIX.seq, PREFIX.pending];
+  for (let i = 0; i < request.users.length; i++) args.push(userArg(request.users[i]), request.counts[i]);
+  return args;
+}
+
+/** One allocation per occurrence, in order, from each distinct user's last seq. */
+export function allocationsOf({ userIds, users, counts, indexOf }: SeqRequest, lasts: number[]): SeqAllocation[] {
+  const next = users.map((_, i) => lasts[i] - counts[i] + 1);
+  return userIds.map((userId) => ({ userId, seq: next[indexOf.get(userId)! - 1]++ }));
+}
 
 /** Distinct users in first-seen order, with their 1-based index (Lua's). */
 function distinct(userIds: string[]): { users: string[]; indexOf: Map<string, number> } {

@@ -5,6 +5,7 @@ export * from './redis-keys';
 export * from './presence.redis';
 export * from './inbox.redis';
 export * from './send-dedup.redis';
+export * from './send-admission.redis';
 export * from './token-revocation.redis';
 export * from './redis-adapters.module';
 export * from './invalidation-bus.redis';

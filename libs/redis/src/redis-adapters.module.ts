@@ -5,6 +5,7 @@ import {
   NODE_REGISTRY,
   PRESENCE_EVENTS,
   PRESENCE_STORE,
+  SEND_ADMISSION,
   SEND_DEDUP_STORE,
   SESSION_REGISTRY,
   TOKEN_REVOCATION_STORE,
@@ -17,6 +18,7 @@ import { RedisInvalidationBus } from './invalidation-bus.redis';
 import { RedisPresenceStore } from './presence.redis';
 import { createRedisClient, REDIS_CLIENT } from './redis-connection';
 import { RedisSendDedupStore } from './send-dedup.redis';
+import { RedisSendAdmission } from './send-admission.redis';
 import { RedisTokenRevocationStore } from './token-revocation.redis';
 import { RedisSessionRegistry } from './session-registry.redis';
 import { RedisPresenceEvents } from './presence-events.redis';
@@ -70,6 +72,11 @@ export class RedisAdaptersModule implements OnApplicationShutdown {
         useFactory: (r: Redis) => new RedisInboxStore(r, { retentionMs: options.retentionMs }),
       },
       { provide: SEND_DEDUP_STORE, inject: [REDIS_CLIENT], useFactory: (r: Redis) => new RedisSendDedupStore(r) },
+      {
+        provide: SEND_ADMISSION,
+        inject: [REDIS_CLIENT],
+        useFactory: (r: Redis) => new RedisSendAdmission(r, { retentionMs: options.retentionMs }),
+      },
       {
         provide: TOKEN_REVOCATION_STORE,
         inject: [REDIS_CLIENT],

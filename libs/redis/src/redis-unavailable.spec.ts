@@ -5,6 +5,7 @@ import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import { RedisRateLimitStorage } from './rate-limit-storage.redis';
 import { isRedisUnavailable } from './redis-unavailable';
 import { RedisSendDedupStore } from './send-dedup.redis';
+import { RedisSendAdmission } from './send-admission.redis';
 import { RedisTokenRevocationStore } from './token-revocation.redis';
 
 /** A client of a port nobody listens on: each command fails the way it does while Redis is down. */
@@ -83,6 +84,19 @@ describe('the Redis adapters while Redis is down', () => {
     expect((error as Error).cause).toBeInstanceOf(MaxRetriesPerRequestError);
     // a Lua script goes the same way
     await expect(new RedisSendDedupStore(redis).claim('u', 'c', 1000)).rejects.toBeInstanceOf(
+      DependencyUnavailableError,
+    );
+    // and the send path's first step
+    const send = {
+      senderId: 'u',
+      clientMsgId: 'c',
+      claimTtlMs: 1000,
+      recipientIds: ['v'],
+      inflightDeadline: Date.now() + 1000,
+      messageJson: '{}',
+      noteTtlMs: 1000,
+    };
+    await expect(new RedisSendAdmission(redis, { retentionMs: 1000 }).admit(send)).rejects.toBeInstanceOf(
       DependencyUnavailableError,
     );
     // the rate-limit counters too (the guard runs on every request)

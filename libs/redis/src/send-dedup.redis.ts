@@ -12,28 +12,45 @@ import { isRedisUnavailable } from './redis-unavailable';
  * Times come from the caller (ARGV), like every script here.
  */
 
+/** The value of a claim whose attempt is noted. */
+const NOTED_FN = `
+local function noted(until_ms, note)
+  return 'a' .. until_ms .. '|' .. note
+end
+`;
+
+/**
+ * claim(key, now, claimTtlMs) → {status, payload?}; a fresh claim is left as `p`, which the caller may overwrite with a
+ * note at once (see send-admission.redis.ts).
+ */
+export const CLAIM_FN = `${NOTED_FN}
+local function claim(key, now, ttl)
+  local v = redis.call('GET', key)
+  if not v then
+    redis.call('SET', key, 'p', 'PX', ttl)
+    return {'claimed'}
+  end
+  local kind = string.sub(v, 1, 1)
+  if kind == 'd' then return {'done', string.sub(v, 2)} end
+  if kind == 'a' then
+    local bar = string.find(v, '|', 2, true)
+    if tonumber(string.sub(v, 2, bar - 1)) > tonumber(now) then return {'in-progress'} end
+    -- its holder died after noting the attempt: the caller holds the key now, the note stays for it to settle
+    local note = string.sub(v, bar + 1)
+    redis.call('SET', key, noted(tonumber(now) + tonumber(ttl), note), 'KEEPTTL')
+    return {'taken-over', note}
+  end
+  return {'in-progress'}
+end
+`;
+
 /** KEYS: key. ARGV: now, claimTtlMs. Returns {status, payload?}. */
-const CLAIM_LUA = `
-local v = redis.call('GET', KEYS[1])
-if not v then
-  redis.call('SET', KEYS[1], 'p', 'PX', ARGV[2])
-  return {'claimed'}
-end
-local kind = string.sub(v, 1, 1)
-if kind == 'd' then return {'done', string.sub(v, 2)} end
-if kind == 'a' then
-  local bar = string.find(v, '|', 2, true)
-  if tonumber(string.sub(v, 2, bar - 1)) > tonumber(ARGV[1]) then return {'in-progress'} end
-  -- its holder died after noting the attempt: the caller holds the key now, the note stays for it to settle
-  local note = string.sub(v, bar + 1)
-  redis.call('SET', KEYS[1], 'a' .. (tonumber(ARGV[1]) + tonumber(ARGV[2])) .. '|' .. note, 'KEEPTTL')
-  return {'taken-over', note}
-end
-return {'in-progress'}
+const CLAIM_LUA = `${CLAIM_FN}
+return claim(KEYS[1], ARGV[1], ARGV[2])
 `;
 
 /** KEYS: key. ARGV: now, note, ttlMs. Only over a live claim (never over an answer); the claim keeps its expiry. */
-const RECORD_LUA = `
+const RECORD_LUA = `${NOTED_FN}
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 local kind, untilMs = string.sub(v, 1, 1), nil
@@ -46,7 +63,7 @@ elseif kind == 'a' then
 else
   return 0
 end
-redis.call('SET', KEYS[1], 'a' .. untilMs .. '|' .. ARGV[2], 'PX', ARGV[3])
+redis.call('SET', KEYS[1], noted(untilMs, ARGV[2]), 'PX', ARGV[3])
 return 1
 `;
 
@@ -103,7 +120,7 @@ export class RedisSendDedupStore implements SendDedupStore {
   }
 }
 
-function ttlArg(ttlMs: number): number {
+export function ttlArg(ttlMs: number): number {
   const ttl = Math.ceil(ttlMs);
   if (!(ttl > 0)) throw new RangeError(`ttl must be positive, got ${ttlMs}`);
   return ttl;

@@ -15,13 +15,18 @@ import {
   InboxStore,
   MESSAGE_BUS,
   MessageBus,
+  NotedAttempt,
+  SEND_ADMISSION,
   SEND_DEDUP_STORE,
+  SendAdmission,
   SendDedupStore,
   SeqAllocation,
+  SequentialSendAdmission,
+  attemptNote,
 } from '@app/core';
 import { metrics } from '@app/platform';
 import type { OutboundMessage } from '@app/protocol';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   ExponentialBackoff,
   handleAll,
@@ -37,16 +42,13 @@ import { PushRouter } from './push-router';
 /** How long a voided send's tombstone is retried while the broker is unreachable. */
 const DISCARD_RETRY_MS = 10 * 60_000;
 
-/** What a send notes before publishing, so that a retry which outlives its claim can settle it (see `resume`). */
-interface NotedAttempt {
-  message: OutboundMessage;
-  allocations: SeqAllocation[];
-}
-
 /**
  * Accepts a message (see docs/architecture.md, 'The path of one message'): dedup on clientMsgId, a time-ordered id, one
  * seq per recipient, publish and wait for the broker, then push. A seq whose publish failed is burnt so clients never
  * wait on it.
+ *
+ * Its first step is one admission (SendAdmission): the claim, and for a fresh claim the seqs and the note of the
+ * attempt, in one round trip where the stores share an engine; a duplicate allocates nothing.
  *
  * Exactly once across a crash: a send notes its attempt (message and seqs) before publishing. If this process
  * dies after the broker took the message but before the answer was stored, the client's retry finds the claim run
@@ -58,6 +60,7 @@ export class MessageDispatchService implements Dispatcher {
   private readonly logger = new Logger(MessageDispatchService.name);
   /** Each tombstone try's wait for the broker's receipt (the send's own publish, on the hot path, uses `settleWithin`). */
   private readonly tombstoneReceipt: TimeoutPolicy;
+  private readonly admission: SendAdmission;
 
   constructor(
     private readonly config: SwitchboardConfig,
@@ -66,32 +69,49 @@ export class MessageDispatchService implements Dispatcher {
     @Inject(SEND_DEDUP_STORE) private readonly dedup: SendDedupStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly pushRouter: PushRouter,
+    @Optional() @Inject(SEND_ADMISSION) admission?: SendAdmission,
   ) {
     this.tombstoneReceipt = timeout(config.PUBLISH_TIMEOUT_MS, TimeoutStrategy.Aggressive);
+    this.admission = admission ?? new SequentialSendAdmission(dedup, inbox);
   }
 
   async dispatch(command: DispatchCommand): Promise<DispatchResult> {
     const { clientMsgId, senderId } = command;
     if (!clientMsgId) return this.accept(command);
-    const claim = await this.dedup.claim(senderId, clientMsgId, this.config.PUBLISH_TIMEOUT_MS * 3);
-    if (claim.status === 'done') return readDispatchResult(claim.result, senderId);
-    if (claim.status === 'in-progress')
-      throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
+    const now = this.clock.now();
+    const message = outboundMessageOf(command, now);
     const keepMs = this.config.SEND_DEDUP_TTL_HOURS * HOUR;
+    const admission = await this.admission.admit({
+      senderId,
+      clientMsgId,
+      claimTtlMs: this.config.PUBLISH_TIMEOUT_MS * 3,
+      recipientIds: command.recipientIds,
+      inflightDeadline: this.inflightDeadline(now),
+      messageJson: JSON.stringify(message),
+      noteTtlMs: keepMs,
+    });
+    if (admission.status === 'done') return readDispatchResult(admission.result, senderId);
+    if (admission.status === 'in-progress')
+      throw new DomainError(ErrorCode.SendInProgress, 'a send with this clientMsgId is in progress, retry shortly');
     // a failed settle keeps the note (and our claim): the next retry settles it again
-    let result = claim.status === 'taken-over' ? await this.resume(claim.attempt) : undefined;
-    if (!result) {
-      try {
-        result = await this.accept(command, (attempt) =>
-          this.dedup.recordAttempt(senderId, clientMsgId, JSON.stringify(attempt), keepMs),
+    let result = admission.status === 'taken-over' ? await this.resume(admission.attempt) : undefined;
+    try {
+      if (admission.status === 'claimed') result = await this.publish(command, message, admission.allocations, now);
+      else
+        result ??= await this.accept(command, (attempt) =>
+          this.dedup.recordAttempt(
+            senderId,
+            clientMsgId,
+            attemptNote(JSON.stringify(attempt.message), attempt.allocations),
+            keepMs,
+          ),
         );
-      } catch (error) {
-        // a try that lost to a retry leaves the key alone: it is that retry's now
-        if (error instanceof LostTryError) throw error;
-        // nothing was published (its seqs are burnt): a retry may send it afresh
-        await this.dedup.release(senderId, clientMsgId).catch(() => undefined);
-        throw error;
-      }
+    } catch (error) {
+      // a try that lost to a retry leaves the key alone: it is that retry's now
+      if (error instanceof LostTryError) throw error;
+      // nothing was published (its seqs are burnt): a retry may send it afresh
+      await this.dedup.release(senderId, clientMsgId).catch(() => undefined);
+      throw error;
     }
     // published: if storing the answer fails, the note stays and a retry settles it to this same answer
     await this.dedup.complete(senderId, clientMsgId, JSON.stringify(result), keepMs);
@@ -100,7 +120,7 @@ export class MessageDispatchService implements Dispatcher {
 
   /** Settles the attempt of a send whose process died mid-way: its answer if it was published, else undefined. */
   private async resume(noted: string): Promise<DispatchResult | undefined> {
-    const attempt = JSON.parse(noted) as NotedAttempt;
+    const attempt = JSON.parse(noted) as NotedAttempt<OutboundMessage>;
     const { messageId } = attempt.message;
     if ((await this.inbox.settle(attempt.allocations)) === 'void') {
       this.logger.warn({ messageId }, 'interrupted send voided; sending it afresh');
@@ -113,27 +133,44 @@ export class MessageDispatchService implements Dispatcher {
     return dispatchResultOf(attempt.message, attempt.allocations);
   }
 
+  /** A send without a noted claim (no clientMsgId), or one sent afresh after a void takeover: allocate, note, publish. */
   private async accept(
     command: DispatchCommand,
-    noteAttempt?: (attempt: NotedAttempt) => Promise<void>,
+    noteAttempt?: (attempt: NotedAttempt<OutboundMessage>) => Promise<void>,
   ): Promise<DispatchResult> {
     const now = this.clock.now();
     const message = outboundMessageOf(command, now);
-    const timeout = this.config.PUBLISH_TIMEOUT_MS;
-    // Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout.
-    const allocations = await this.inbox.allocate(command.recipientIds, now + 2 * timeout + 1000);
-    const stopTimer = metrics.dispatchSeconds.startTimer();
-    let publishing = false;
+    const allocations = await this.inbox.allocate(command.recipientIds, this.inflightDeadline(now));
     try {
       await noteAttempt?.({ message, allocations });
-      publishing = true;
+    } catch (error) {
+      await this.failedPublish(error, message, allocations, false);
+    }
+    return this.publish(command, message, allocations, now);
+  }
+
+  /** Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout. */
+  private inflightDeadline(now: number): number {
+    return now + 2 * this.config.PUBLISH_TIMEOUT_MS + 1000;
+  }
+
+  /** Publishes a message whose seqs are allocated (and attempt noted), waits for the broker, confirms, pushes. */
+  private async publish(
+    command: DispatchCommand,
+    message: OutboundMessage,
+    allocations: SeqAllocation[],
+    now: number,
+  ): Promise<DispatchResult> {
+    const timeout = this.config.PUBLISH_TIMEOUT_MS;
+    const stopTimer = metrics.dispatchSeconds.startTimer();
+    try {
       await settleWithin(
         this.bus.publish({ message, recipients: allocations, storeInHistory: command.storeInHistory }),
         timeout,
         () => noReceipt(timeout),
       );
     } catch (error) {
-      await this.failedPublish(error, message, allocations, publishing);
+      await this.failedPublish(error, message, allocations, true);
     } finally {
       stopTimer();
     }
