@@ -14,8 +14,11 @@ export interface SyncedSubscriberHandlers {
    * been answered, so whatever is announced from then on arrives as a message. A throw retries the resync.
    */
   catchUp?(): Promise<void>;
-  /** Called on each change: false from the connection's 'close', true once subscribed anew and caught up. */
-  onSync(inSync: boolean): void;
+  /**
+   * Called on each change: false from the connection's 'close', true once subscribed anew and caught up. Optional: a
+   * user that only reads `inSync` needs none.
+   */
+  onSync?(inSync: boolean): void;
 }
 
 /**
@@ -100,6 +103,6 @@ export class SyncedSubscriber {
   private setSynced(inSync: boolean): void {
     if (this.synced === inSync) return;
     this.synced = inSync;
-    this.handlers.onSync(inSync);
+    this.handlers.onSync?.(inSync);
   }
 }

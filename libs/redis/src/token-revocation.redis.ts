@@ -46,7 +46,6 @@ export class RedisTokenRevocationStore implements TokenRevocationStore {
           channels: () => [this.channel],
           onMessage: (_channel, text) => this.onNotice(text),
           catchUp: () => this.readIndex(),
-          onSync: () => undefined,
         },
         false,
       );

@@ -71,7 +71,8 @@ export class InvalidatedCache<V extends object> {
   }
 
   async stop(): Promise<void> {
-    for (const key of [...this.republishing.keys()]) this.stopRepublishing(key, 'stopped');
+    // deleting the entry being visited is safe in a Map's iteration
+    for (const key of this.republishing.keys()) this.stopRepublishing(key, 'stopped');
     await this.unsubscribe?.();
   }
 
