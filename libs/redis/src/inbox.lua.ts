@@ -85,24 +85,33 @@ return allocate(ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], 5)
 `;
 
 /**
+ * confirm(confirmedScore, pending key prefix, burnt key prefix, from): (userId, seq) pairs are in ARGV from index
+ * `from` on. Returns false when any of them was burnt already (the try lost), else true.
+ */
+export const CONFIRM_FN = `
+local function confirm(score, pending_of, burnt_of, from)
+  local lost = false
+  for i = from, #ARGV, 2 do
+    local user, seq = ARGV[i], ARGV[i + 1]
+    -- only a seq still pending (XX): one already written, burnt or reaped stays that way. CH is 0 only for a seq
+    -- absent or confirmed already in this very millisecond, and a pending seq is never burnt, so the check holds
+    -- no PEXPIRE (one call less per member): allocate left the key a TTL of at least this seq's deadline plus the
+    -- retention, which outlasts its message's own retention (createdAt < deadline), however late the confirm
+    if redis.call('ZADD', pending_of .. user, 'XX', 'CH', score, seq) == 0 and redis.call('ZSCORE', burnt_of .. user, seq) then
+      lost = true
+    end
+  end
+  return not lost
+end
+`;
+
+/**
  * ARGV: confirmedScore (−now), pending key prefix, burnt key prefix, then (userId, seq) pairs.
  * Returns 0 when any seq was burnt already (the try lost), else 1.
  */
-export const CONFIRM_LUA = `${HELPERS}
-local score, pending_of, burnt_of = ARGV[1], ARGV[2], ARGV[3]
-local lost = false
-for i = 4, #ARGV, 2 do
-  local user, seq = ARGV[i], ARGV[i + 1]
-  -- only a seq still pending (XX): one already written, burnt or reaped stays that way. CH is 0 only for a seq
-  -- absent or confirmed already in this very millisecond, and a pending seq is never burnt, so the check holds
-  -- no PEXPIRE (one call less per member): allocate left the key a TTL of at least this seq's deadline plus the
-  -- retention, which outlasts its message's own retention (createdAt < deadline), however late the confirm
-  if redis.call('ZADD', pending_of .. user, 'XX', 'CH', score, seq) == 0 and redis.call('ZSCORE', burnt_of .. user, seq) then
-    lost = true
-  end
-end
-if lost then return 0 end
-return 1
+export const CONFIRM_LUA = `${CONFIRM_FN}
+if confirm(ARGV[1], ARGV[2], ARGV[3], 4) then return 1 end
+return 0
 `;
 
 /** KEYS: (inbox, ack, pending, burnt) per distinct user. ARGV: now, retentionMs, then (userIndex, seq) pairs. */

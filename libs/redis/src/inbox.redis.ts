@@ -77,9 +77,7 @@ export class RedisInboxStore implements InboxStore {
 
   async confirm(allocations: SeqAllocation[]): Promise<'confirmed' | 'void'> {
     if (allocations.length === 0) return 'confirmed';
-    const args: LuaArg[] = [-this.clock.now(), PREFIX.pending, PREFIX.burnt];
-    for (const a of allocations) args.push(userArg(a.userId), seqArg(a.seq));
-    const kept = await this.confirmLua([], args);
+    const kept = await this.confirmLua([], confirmArgs(allocations, this.clock.now()));
     return kept === 1 ? 'confirmed' : 'void';
   }
 
@@ -212,6 +210,13 @@ export function allocateArgs(
   const pendingTtl = Math.max(0, deadline - now) + retentionMs;
   const args: LuaArg[] = [deadline, pendingTtl, PREFIX.seq, PREFIX.pending];
   for (let i = 0; i < request.users.length; i++) args.push(userArg(request.users[i]), request.counts[i]);
+  return args;
+}
+
+/** The ARGV of CONFIRM_FN's `confirm`, in order: the confirmed score, the two key prefixes, (userId, seq)s. */
+export function confirmArgs(allocations: readonly SeqAllocation[], now: number): LuaArg[] {
+  const args: LuaArg[] = [-now, PREFIX.pending, PREFIX.burnt];
+  for (const a of allocations) args.push(userArg(a.userId), seqArg(a.seq));
   return args;
 }
 

@@ -1,7 +1,16 @@
-import { Admission, Clock, SendAdmission, SendToAdmit, systemClock, TranslateUnavailable } from '@app/core';
+import {
+  Admission,
+  Clock,
+  SendAdmission,
+  SendAnswer,
+  SendToAdmit,
+  SeqAllocation,
+  systemClock,
+  TranslateUnavailable,
+} from '@app/core';
 import type Redis from 'ioredis';
-import { ALLOCATE_FN } from './inbox.lua';
-import { allocateArgs, allocationsOf, seqRequest } from './inbox.redis';
+import { ALLOCATE_FN, CONFIRM_FN } from './inbox.lua';
+import { allocateArgs, allocationsOf, confirmArgs, seqRequest } from './inbox.redis';
 import { defineLuaCommand, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
 import { isRedisUnavailable } from './redis-unavailable';
@@ -29,15 +38,23 @@ redis.call('SET', KEYS[1], noted(tonumber(now) + tonumber(claim_ttl), note), 'PX
 return {'claimed', lasts}
 `;
 
+/** KEYS: the dedup key. ARGV: the answer, its TTL (ms), then confirm's ARGV (see CONFIRM_FN). Returns 1, or 0 (void). */
+const CONCLUDE_LUA = `${CONFIRM_FN}
+if not confirm(ARGV[3], ARGV[4], ARGV[5], 6) then return 0 end
+redis.call('SET', KEYS[1], 'd' .. ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
 /**
  * Send admission on Redis (see SendAdmission): the dedup claim, the seq allocation and the attempt's note of a send in
- * one script, one round trip, where the separate stores take three. Same keys and encodings as RedisSendDedupStore and
+ * one script, one round trip, where the separate stores take three; the confirm and the answer in another. Same keys and encodings as RedisSendDedupStore and
  * RedisInboxStore, which take it from there.
  */
 @TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisSendAdmission implements SendAdmission {
   private readonly clock: Clock;
   private readonly admitLua: LuaCommand;
+  private readonly concludeLua: LuaCommand;
 
   constructor(
     redis: Redis,
@@ -45,6 +62,7 @@ export class RedisSendAdmission implements SendAdmission {
   ) {
     this.clock = options.clock ?? systemClock;
     this.admitLua = defineLuaCommand(redis, ADMIT_LUA);
+    this.concludeLua = defineLuaCommand(redis, CONCLUDE_LUA);
   }
 
   async admit(send: SendToAdmit): Promise<Admission> {
@@ -70,5 +88,13 @@ export class RedisSendAdmission implements SendAdmission {
       default:
         return { status: 'in-progress' };
     }
+  }
+
+  async conclude(allocations: SeqAllocation[], answer: SendAnswer): Promise<'confirmed' | 'void'> {
+    const kept = await this.concludeLua(
+      [redisKeys.sendDedup(answer.senderId, answer.clientMsgId)],
+      [answer.result, ttlArg(answer.ttlMs), ...confirmArgs(allocations, this.clock.now())],
+    );
+    return kept === 1 ? 'confirmed' : 'void';
   }
 }

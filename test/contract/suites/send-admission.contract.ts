@@ -121,4 +121,23 @@ export function sendAdmissionContract(harness: SendAdmissionHarness): void {
     expect((await admission.admit(sendOf(alice, [bob], { clientMsgId: 'c-2' }))).status).toBe('claimed');
     expect(await nextSeqs([bob])).toEqual([4]);
   });
+
+  it('concludes a published send: confirms its seqs and stores its answer in the same step', async () => {
+    const [alice, bob] = [id('alice'), id('bob')];
+    const allocations = allocationsOf(await admission.admit(sendOf(alice, [bob, alice])));
+    const answer = { senderId: alice, clientMsgId: 'c-1', result: '{"messageId":"m1"}', ttlMs: HOUR };
+    expect(await admission.conclude(allocations, answer)).toBe('confirmed');
+    expect(await dedup.claim(alice, 'c-1', 10_000)).toEqual({ status: 'done', result: '{"messageId":"m1"}' });
+    // confirmed: a retry's settle finds the send published, not void
+    expect(await inbox.settle(allocations)).toBe('published');
+  });
+
+  it('stores no answer for a try whose seqs were burnt meanwhile (a retry voided it)', async () => {
+    const [alice, bob] = [id('alice'), id('bob')];
+    const allocations = allocationsOf(await admission.admit(sendOf(alice, [bob, alice])));
+    expect(await inbox.settle(allocations)).toBe('void');
+    const answer = { senderId: alice, clientMsgId: 'c-1', result: '{"messageId":"m1"}', ttlMs: HOUR };
+    expect(await admission.conclude(allocations, answer)).toBe('void');
+    expect(await dedup.claim(alice, 'c-1', 10_000)).toEqual({ status: 'in-progress' });
+  });
 }

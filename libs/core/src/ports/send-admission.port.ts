@@ -20,14 +20,29 @@ export interface SendToAdmit {
 export type Admission =
   Exclude<DedupClaim, { status: 'claimed' }> | { status: 'claimed'; allocations: SeqAllocation[] };
 
+/** The answer of a send with a clientMsgId, stored once its seqs are confirmed (SendDedupStore.complete). */
+export interface SendAnswer {
+  senderId: string;
+  clientMsgId: string;
+  result: string;
+  ttlMs: number;
+}
+
 /**
- * The first step of a send (see docs/architecture.md, 'The path of one message'): claim (sender, clientMsgId) and,
- * only when the claim is fresh, allocate the recipients' seqs and note the attempt — so a duplicate never burns a seq.
- * Stores that share an engine do it in one round trip (Redis: one script); otherwise `SequentialSendAdmission`.
+ * The first and last steps of a send with a clientMsgId (see docs/architecture.md, 'The path of one message'). First:
+ * claim (sender, clientMsgId) and, only when the claim is fresh, allocate the recipients' seqs and note the attempt —
+ * so a duplicate never burns a seq. Last, once published: confirm the seqs and, when they are kept, store the answer.
+ * Stores that share an engine take each step in one round trip (Redis: one script each); otherwise
+ * `SequentialSendAdmission`.
  */
 export interface SendAdmission {
   /** Nothing stays allocated when this throws; a claim may (the caller releases it). */
   admit(send: SendToAdmit): Promise<Admission>;
+  /**
+   * InboxStore.confirm, then SendDedupStore.complete when `confirmed`; `void` stores no answer. When this throws, the
+   * seqs may or may not be confirmed and the answer may or may not be stored: both steps may be taken again.
+   */
+  conclude(allocations: SeqAllocation[], answer: SendAnswer): Promise<'confirmed' | 'void'>;
 }
 
 export const SEND_ADMISSION = Symbol('SendAdmission');
@@ -43,7 +58,7 @@ export function attemptNote(messageJson: string, allocations: readonly SeqAlloca
   return `{"message":${messageJson},"allocations":${JSON.stringify(allocations)}}`;
 }
 
-/** Admission in three steps over any dedup and inbox store: claim, then allocate and note. */
+/** Admission step by step over any dedup and inbox store: claim, allocate, note; confirm, answer. */
 export class SequentialSendAdmission implements SendAdmission {
   constructor(
     private readonly dedup: SendDedupStore,
@@ -63,5 +78,11 @@ export class SequentialSendAdmission implements SendAdmission {
       throw error;
     }
     return { status: 'claimed', allocations };
+  }
+
+  async conclude(allocations: SeqAllocation[], answer: SendAnswer): Promise<'confirmed' | 'void'> {
+    if ((await this.inbox.confirm(allocations)) === 'void') return 'void';
+    await this.dedup.complete(answer.senderId, answer.clientMsgId, answer.result, answer.ttlMs);
+    return 'confirmed';
   }
 }

@@ -19,6 +19,7 @@ import {
   SEND_ADMISSION,
   SEND_DEDUP_STORE,
   SendAdmission,
+  SendAnswer,
   SendDedupStore,
   SeqAllocation,
   SequentialSendAdmission,
@@ -96,8 +97,13 @@ export class MessageDispatchService implements Dispatcher {
     // a failed settle keeps the note (and our claim): the next retry settles it again
     let result = admission.status === 'taken-over' ? await this.resume(admission.attempt) : undefined;
     try {
-      if (admission.status === 'claimed') result = await this.publish(command, message, admission.allocations, now);
-      else
+      if (admission.status === 'claimed') {
+        const answer = { senderId, clientMsgId, ttlMs: keepMs };
+        const published = await this.publish(command, message, admission.allocations, now, answer);
+        // stored with the confirm; if that step failed, the answer is stored below like any other
+        if (published.answered) return published.result;
+        result = published.result;
+      } else
         result ??= await this.accept(command, (attempt) =>
           this.dedup.recordAttempt(
             senderId,
@@ -146,7 +152,7 @@ export class MessageDispatchService implements Dispatcher {
     } catch (error) {
       await this.failedPublish(error, message, allocations, false);
     }
-    return this.publish(command, message, allocations, now);
+    return (await this.publish(command, message, allocations, now)).result;
   }
 
   /** Past this deadline an unconfirmed seq is burnt by the inbox: it must outlive our own publish timeout. */
@@ -154,13 +160,17 @@ export class MessageDispatchService implements Dispatcher {
     return now + 2 * this.config.PUBLISH_TIMEOUT_MS + 1000;
   }
 
-  /** Publishes a message whose seqs are allocated (and attempt noted), waits for the broker, confirms, pushes. */
+  /**
+   * Publishes a message whose seqs are allocated (and attempt noted), waits for the broker, confirms, pushes. With an
+   * answer key, the confirm stores the answer too where the stores allow it in one step (`answered`).
+   */
   private async publish(
     command: DispatchCommand,
     message: OutboundMessage,
     allocations: SeqAllocation[],
     now: number,
-  ): Promise<DispatchResult> {
+    answerKey?: Omit<SendAnswer, 'result'>,
+  ): Promise<{ result: DispatchResult; answered: boolean }> {
     const timeout = this.config.PUBLISH_TIMEOUT_MS;
     const stopTimer = metrics.dispatchSeconds.startTimer();
     try {
@@ -174,7 +184,10 @@ export class MessageDispatchService implements Dispatcher {
     } finally {
       stopTimer();
     }
-    if ((await this.confirm(allocations, now + 2 * timeout)) === 'void') {
+    const result = dispatchResultOf(message, allocations);
+    const answer = answerKey && { ...answerKey, result: JSON.stringify(result) };
+    const confirmed = await this.confirm(allocations, now + 2 * timeout, answer);
+    if (confirmed === 'void') {
       // this try was held up past its claim and a retry settled it as void (or its seqs were reaped): that retry
       // answers the send; this copy is refused by the inbox, and history drops it
       this.logger.warn(
@@ -186,7 +199,7 @@ export class MessageDispatchService implements Dispatcher {
     }
     metrics.messagesAccepted.inc({ type: String(command.type) });
     void this.pushRouter.push(message, allocations);
-    return dispatchResultOf(message, allocations);
+    return { result, answered: confirmed === 'answered' };
   }
 
   /**
@@ -242,10 +255,20 @@ export class MessageDispatchService implements Dispatcher {
    * `void`: this try lost its seqs (see InboxStore.confirm). An inbox unreachable until the deadline counts as kept:
    * the broker has the message, and the reaper leaves it to its consumers.
    */
-  private async confirm(allocations: SeqAllocation[], until: number): Promise<'confirmed' | 'void'> {
-    // on the send path: the first try costs no policy and no timer; only a failure starts the retries
-    const first = await this.inbox.confirm(allocations).catch(() => undefined);
-    if (first) return first;
+  private async confirm(
+    allocations: SeqAllocation[],
+    until: number,
+    answer?: SendAnswer,
+  ): Promise<'answered' | 'confirmed' | 'void'> {
+    // on the send path: the first try costs no policy and no timer; only a failure starts the retries (which leave
+    // the answer to the caller: the failed try may or may not have stored it, and storing it again is harmless)
+    if (answer) {
+      const concluded = await this.admission.conclude(allocations, answer).catch(() => undefined);
+      if (concluded) return concluded === 'confirmed' ? 'answered' : 'void';
+    } else {
+      const first = await this.inbox.confirm(allocations).catch(() => undefined);
+      if (first) return first;
+    }
     const withinMs = Math.max(0, until - this.clock.now());
     return retryFor(() => this.inbox.confirm(allocations), withinMs, CONFIRM_RETRY).catch((error: unknown) => {
       this.logger.error({ err: error }, 'could not confirm published seqs before their deadline');
