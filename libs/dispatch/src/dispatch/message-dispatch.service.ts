@@ -48,8 +48,9 @@ const DISCARD_RETRY_MS = 10 * 60_000;
  * seq per recipient, publish and wait for the broker, then push. A seq whose publish failed is burnt so clients never
  * wait on it.
  *
- * Its first step is one admission (SendAdmission): the claim, and for a fresh claim the seqs and the note of the
- * attempt, in one round trip where the stores share an engine; a duplicate allocates nothing.
+ * A send with a clientMsgId starts and ends with its SendAdmission: `admit` (the claim, and for a fresh claim the seqs
+ * and the note of the attempt; a duplicate allocates nothing) and `conclude` (confirm, and store the answer), each one
+ * round trip where the stores share an engine.
  *
  * Exactly once across a crash: a send notes its attempt (message and seqs) before publishing. If this process
  * dies after the broker took the message but before the answer was stored, the client's retry finds the claim run
