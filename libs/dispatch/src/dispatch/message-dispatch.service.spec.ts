@@ -1,5 +1,14 @@
 import { SwitchboardConfig } from '@app/config';
-import { DispatchCommand, InboxStore, MessageBus, MessageEnvelope, SeqAllocation, systemClock } from '@app/core';
+import {
+  DispatchCommand,
+  InboxStore,
+  MessageBus,
+  MessageEnvelope,
+  SendAdmission,
+  SeqAllocation,
+  SequentialSendAdmission,
+  systemClock,
+} from '@app/core';
 import { EmbeddedDatabase, SqliteHistoryStore, SqliteInboxStore, SqliteSendDedupStore } from '@app/embedded';
 import { WireType } from '@app/protocol';
 import { EVENTUALLY_MS, waitFor } from '@app/testing';
@@ -27,7 +36,10 @@ describe('MessageDispatchService: a retry after the first try died', () => {
   const bus = (publish: (e: MessageEnvelope) => Promise<void>): MessageBus =>
     ({ publish, subscribe: jest.fn(), ping: jest.fn(), close: jest.fn() }) as unknown as MessageBus;
   const recordingBus = () => bus(async (envelope) => void published.push(envelope));
-  const router = { push: async (m: { messageId: string }) => void pushed.push(m.messageId) } as unknown as PushRouter;
+  const router = {
+    lookup: async () => new Map(),
+    push: async (m: { messageId: string }) => void pushed.push(m.messageId),
+  } as unknown as PushRouter;
   const dispatcher = (messageBus: MessageBus, store: InboxStore = inbox) =>
     new MessageDispatchService(config, store, messageBus, dedup, systemClock, router);
   /** The first try's process: publishes, then never gets past confirming (it died there). */
@@ -197,5 +209,53 @@ describe('MessageDispatchService: a retry after the first try died', () => {
     const retry = await dispatcher(recordingBus()).dispatch(send());
     expect(retry.messageId).toBe(published[0].message.messageId);
     expect(published).toHaveLength(1);
+  });
+});
+
+describe('MessageDispatchService: the push', () => {
+  const config = { PUBLISH_TIMEOUT_MS: 1000, SEND_DEDUP_TTL_HOURS: 24 } as SwitchboardConfig;
+  let database: EmbeddedDatabase;
+  beforeEach(() => (database = new EmbeddedDatabase(':memory:')));
+  afterEach(() => database.close());
+
+  it("looks the routes up beside the send's last store call, and pushes with that lookup", async () => {
+    const inbox = new SqliteInboxStore(database, { retentionMs: 3 * 24 * 3600_000 });
+    const dedup = new SqliteSendDedupStore(database);
+    const sequential = new SequentialSendAdmission(dedup, inbox);
+    const events: string[] = [];
+    const lookedUp = Promise.resolve(new Map());
+    const admission: SendAdmission = {
+      admit: (send) => sequential.admit(send),
+      conclude: (allocations, answer) => {
+        events.push('conclude');
+        return sequential.conclude(allocations, answer);
+      },
+    };
+    const pushes: unknown[][] = [];
+    const router = {
+      lookup: (recipients: SeqAllocation[]) => {
+        events.push(`lookup ${recipients.map((r) => r.userId).join(',')}`);
+        return lookedUp;
+      },
+      push: async (...args: unknown[]) => void pushes.push(args),
+    } as unknown as PushRouter;
+    const bus = { publish: async () => undefined } as unknown as MessageBus;
+    const service = new MessageDispatchService(config, inbox, bus, dedup, systemClock, router, admission);
+
+    const result = await service.dispatch({
+      type: WireType.FriendMessage,
+      senderId: 'alice',
+      recipientIds: ['bob', 'alice'],
+      conversationId: 'd:alice:bob',
+      receiverId: 'bob',
+      body: 'hi',
+      clientMsgId: 'c-1',
+      storeInHistory: true,
+    });
+    // issued before the conclude is awaited (one round trip for both where they share an engine), and only once
+    expect(events).toEqual(['lookup bob,alice', 'conclude']);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0][0]).toMatchObject({ messageId: result.messageId });
+    expect(pushes[0][2]).toBe(lookedUp);
   });
 });

@@ -187,6 +187,8 @@ export class MessageDispatchService implements Dispatcher {
     }
     const result = dispatchResultOf(message, allocations);
     const answer = answerKey && { ...answerKey, result: JSON.stringify(result) };
+    // issued beside the confirm, not after it: one Redis round trip for both (a voided try never uses it)
+    const routes = this.pushRouter.lookup(allocations);
     const confirmed = await this.confirm(allocations, now + 2 * timeout, answer);
     if (confirmed === 'void') {
       // this try was held up past its claim and a retry settled it as void (or its seqs were reaped): that retry
@@ -199,7 +201,7 @@ export class MessageDispatchService implements Dispatcher {
       throw new LostTryError();
     }
     metrics.messagesAccepted.inc({ type: String(command.type) });
-    void this.pushRouter.push(message, allocations);
+    void this.pushRouter.push(message, allocations, routes);
     return { result, answered: confirmed === 'answered' };
   }
 

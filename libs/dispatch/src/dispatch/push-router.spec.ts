@@ -28,6 +28,7 @@ describe('PushRouter', () => {
   } as unknown as PresenceStore;
 
   beforeAll(() => Logger.overrideLogger(false)); // the failure test logs a warning on purpose
+  beforeEach(() => jest.clearAllMocks());
 
   function router(deliver: PushTransport['deliver']) {
     return new PushRouter(presence, { deliver });
@@ -59,6 +60,33 @@ describe('PushRouter', () => {
     });
     // one route lookup for every recipient, not one per recipient
     expect(presence.routesOf).toHaveBeenCalledTimes(1);
+  });
+
+  it('pushes with a lookup started earlier, without looking up again', async () => {
+    const sent: string[] = [];
+    const push = router(async (nodeId) => void sent.push(nodeId));
+    const recipients = [{ userId: 'c', seq: 4 }];
+    const lookedUp = push.lookup(recipients);
+    await push.push(message, recipients, lookedUp);
+    expect(sent).toEqual(['n2']);
+    expect(presence.routesOf).toHaveBeenCalledTimes(1);
+  });
+
+  it('never throws when the lookup failed, and a failed lookup never pushed raises no unhandled rejection', async () => {
+    const failing = new PushRouter({ routesOf: async () => Promise.reject(new Error('redis down')) } as never, {
+      deliver: jest.fn(),
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      failing.lookup([{ userId: 'a', seq: 1 }]); // a voided try drops its lookup
+      await expect(failing.push(message, [{ userId: 'a', seq: 2 }])).resolves.toBeUndefined();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('sends nothing when no recipient is online', async () => {

@@ -1,6 +1,8 @@
-import { PRESENCE_STORE, PresenceStore, PUSH_TRANSPORT, PushTransport, SeqAllocation } from '@app/core';
+import { PRESENCE_STORE, PresenceStore, PUSH_TRANSPORT, PushTransport, Route, SeqAllocation } from '@app/core';
 import type { OutboundMessage } from '@app/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+
+export type RecipientRoutes = Promise<Map<string, Route[]>>;
 
 /**
  * The fast path: look up every recipient's routes in one call and send one batch per push node. Failures only cost
@@ -15,9 +17,19 @@ export class PushRouter {
     @Inject(PUSH_TRANSPORT) private readonly transport: PushTransport,
   ) {}
 
-  async push(message: OutboundMessage, recipients: SeqAllocation[]): Promise<void> {
+  /**
+   * Starts the routes lookup for a later `push`, so a caller can issue it beside its own last store call (one round
+   * trip for both where they share an engine). A failure surfaces in `push`; a lookup never pushed is harmless.
+   */
+  lookup(recipients: SeqAllocation[]): RecipientRoutes {
+    const routes = this.presence.routesOf([...new Set(recipients.map((r) => r.userId))]);
+    routes.catch(() => undefined);
+    return routes;
+  }
+
+  async push(message: OutboundMessage, recipients: SeqAllocation[], lookedUp?: RecipientRoutes): Promise<void> {
     try {
-      const routes = await this.presence.routesOf([...new Set(recipients.map((r) => r.userId))]);
+      const routes = await (lookedUp ?? this.lookup(recipients));
       const batches = new Map<string, SeqAllocation[]>();
       for (const recipient of recipients) {
         // once per node and user: the node emits it to each of that user's sockets

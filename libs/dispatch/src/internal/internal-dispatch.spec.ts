@@ -57,7 +57,7 @@ describe('internal dispatch over the TCP transport', () => {
       bus as unknown as MessageBus,
       new SqliteSendDedupStore(database),
       systemClock,
-      { push: async () => undefined } as unknown as PushRouter,
+      { lookup: async () => new Map(), push: async () => undefined } as unknown as PushRouter,
     );
     @Module({
       controllers: [InternalDispatchController],
