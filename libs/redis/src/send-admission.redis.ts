@@ -23,7 +23,7 @@ import { CLAIM_FN, ttlArg } from './send-dedup.redis';
  */
 const ADMIT_LUA = `${CLAIM_FN}${ALLOCATE_FN}
 local now, claim_ttl = ARGV[1], ARGV[2]
-local claimed = claim(KEYS[1], now, claim_ttl)
+local claimed = claim(KEYS[1], now, claim_ttl, true)
 if claimed[1] ~= 'claimed' then return claimed end
 local lasts = allocate(ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8], 9)
 local parts, j = {}, 1
@@ -33,7 +33,7 @@ for i = 9, #ARGV, 2 do
   j = j + 1
 end
 local note = '{"message":' .. ARGV[4] .. ',"allocations":[' .. table.concat(parts, ',') .. ']}'
--- the claim was set just now, so it holds until now + claim_ttl (what recordAttempt would compute from its PTTL)
+-- the claim starts now, so it holds until now + claim_ttl (what recordAttempt would compute from a fresh claim's PTTL)
 redis.call('SET', KEYS[1], noted(tonumber(now) + tonumber(claim_ttl), note), 'PX', ARGV[3])
 return {'claimed', lasts}
 `;
@@ -47,8 +47,8 @@ return 1
 
 /**
  * Send admission on Redis (see SendAdmission): the dedup claim, the seq allocation and the attempt's note of a send in
- * one script, one round trip, where the separate stores take three; the confirm and the answer in another. Same keys and encodings as RedisSendDedupStore and
- * RedisInboxStore, which take it from there.
+ * one script, one round trip, where the separate stores take three; the confirm and the answer in another. Same keys
+ * and encodings as RedisSendDedupStore and RedisInboxStore, which take it from there.
  */
 @TranslateUnavailable('redis', isRedisUnavailable)
 export class RedisSendAdmission implements SendAdmission {

@@ -20,14 +20,15 @@ end
 `;
 
 /**
- * claim(key, now, claimTtlMs) → {status, payload?}; a fresh claim is left as `p`, which the caller may overwrite with a
- * note at once (see send-admission.redis.ts).
+ * claim(key, now, claimTtlMs, noting?) → {status, payload?}; a fresh claim is left as `p`, or, with `noting`, left for
+ * the caller to write as its note in the same script (see send-admission.redis.ts).
  */
 export const CLAIM_FN = `${NOTED_FN}
-local function claim(key, now, ttl)
+local function claim(key, now, ttl, noting)
   local v = redis.call('GET', key)
   if not v then
-    redis.call('SET', key, 'p', 'PX', ttl)
+    -- a caller that notes its attempt in the same script writes the key once, with the note
+    if not noting then redis.call('SET', key, 'p', 'PX', ttl) end
     return {'claimed'}
   end
   local kind = string.sub(v, 1, 1)
