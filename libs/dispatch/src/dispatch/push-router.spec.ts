@@ -72,6 +72,22 @@ describe('PushRouter', () => {
     expect(presence.routesOf).toHaveBeenCalledTimes(1);
   });
 
+  it('looks up again at push time when the early lookup failed', async () => {
+    let calls = 0;
+    const flaky = {
+      routesOf: async (ids: string[]) => {
+        if (++calls === 1) throw new Error('redis away');
+        return presence.routesOf(ids);
+      },
+    } as unknown as PresenceStore;
+    const sent: string[] = [];
+    const push = new PushRouter(flaky, { deliver: async (nodeId) => void sent.push(nodeId) });
+    const recipients = [{ userId: 'a', seq: 5 }];
+    await push.push(message, recipients, push.lookup(recipients));
+    expect(sent).toEqual(['n1']);
+    expect(calls).toBe(2);
+  });
+
   it('never throws when the lookup failed, and a failed lookup never pushed raises no unhandled rejection', async () => {
     const failing = new PushRouter({ routesOf: async () => Promise.reject(new Error('redis down')) } as never, {
       deliver: jest.fn(),

@@ -19,7 +19,7 @@ export class PushRouter {
 
   /**
    * Starts the routes lookup for a later `push`, so a caller can issue it beside its own last store call (one round
-   * trip for both where they share an engine). A failure surfaces in `push`; a lookup never pushed is harmless.
+   * trip for both where they share an engine). `push` looks up again if it failed; a lookup never pushed is harmless.
    */
   lookup(recipients: SeqAllocation[]): RecipientRoutes {
     const routes = this.presence.routesOf([...new Set(recipients.map((r) => r.userId))]);
@@ -29,7 +29,8 @@ export class PushRouter {
 
   async push(message: OutboundMessage, recipients: SeqAllocation[], lookedUp?: RecipientRoutes): Promise<void> {
     try {
-      const routes = await (lookedUp ?? this.lookup(recipients));
+      // an early lookup that failed (Redis away while the caller's own step was retried) is tried once more, now
+      const routes = await (lookedUp?.catch(() => this.lookup(recipients)) ?? this.lookup(recipients));
       const batches = new Map<string, SeqAllocation[]>();
       for (const recipient of recipients) {
         // once per node and user: the node emits it to each of that user's sockets
