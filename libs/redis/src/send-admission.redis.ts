@@ -14,7 +14,7 @@ import { allocateArgs, allocationsOf, confirmArgs, seqRequest } from './inbox.re
 import { defineLuaCommand, LuaCommand } from './redis-connection';
 import { redisKeys } from './redis-keys';
 import { isRedisUnavailable } from './redis-unavailable';
-import { CLAIM_FN, ttlArg } from './send-dedup.redis';
+import { CLAIM_FN, claimOf, ttlArg } from './send-dedup.redis';
 
 /**
  * KEYS: the dedup key. ARGV: now, claimTtlMs, noteTtlMs, message JSON, then allocate's ARGV (see ALLOCATE_FN).
@@ -78,16 +78,8 @@ export class RedisSendAdmission implements SendAdmission {
         ...allocateArgs(request, send.inflightDeadline, now, this.options.retentionMs),
       ],
     )) as [string, (string | number[])?];
-    switch (status) {
-      case 'claimed':
-        return { status, allocations: allocationsOf(request, payload as number[]) };
-      case 'done':
-        return { status, result: payload as string };
-      case 'taken-over':
-        return { status, attempt: payload as string };
-      default:
-        return { status: 'in-progress' };
-    }
+    if (status === 'claimed') return { status, allocations: allocationsOf(request, payload as number[]) };
+    return claimOf(status, payload as string | undefined) as Admission;
   }
 
   async conclude(allocations: SeqAllocation[], answer: SendAnswer): Promise<'confirmed' | 'void'> {

@@ -96,16 +96,7 @@ export class RedisSendDedupStore implements SendDedupStore {
       [redisKeys.sendDedup(senderId, clientMsgId)],
       [this.clock.now(), ttlArg(inProgressTtlMs)],
     )) as [string, string?];
-    switch (status) {
-      case 'claimed':
-        return { status };
-      case 'done':
-        return { status, result: payload! };
-      case 'taken-over':
-        return { status, attempt: payload! };
-      default:
-        return { status: 'in-progress' };
-    }
+    return claimOf(status, payload);
   }
 
   async recordAttempt(senderId: string, clientMsgId: string, attempt: string, ttlMs: number): Promise<void> {
@@ -118,6 +109,20 @@ export class RedisSendDedupStore implements SendDedupStore {
 
   async release(senderId: string, clientMsgId: string): Promise<void> {
     await this.releaseLua([redisKeys.sendDedup(senderId, clientMsgId)], []);
+  }
+}
+
+/** A claim from CLAIM_FN's reply (the payload is the answer or the note). */
+export function claimOf(status: string, payload?: string): DedupClaim {
+  switch (status) {
+    case 'claimed':
+      return { status };
+    case 'done':
+      return { status, result: payload! };
+    case 'taken-over':
+      return { status, attempt: payload! };
+    default:
+      return { status: 'in-progress' };
   }
 }
 
